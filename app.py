@@ -1,0 +1,75 @@
+"""Entrenous application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+# A post body is capped at 20,000 characters (80 kB of UTF-8 at most); anything much
+# larger than a form can honestly be is refused with 413 before it is parsed.
+MAX_CONTENT_LENGTH = 256 * 1024
+
+
+def _secret_key(instance_path: str) -> str:
+    """Read the instance's secret key, generating it once (readable by its owner only)."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    app.config.from_mapping(
+        DATABASE_URL=None,
+        RATE_LIMITS="on",
+        MODERATION_MODEL="bundled",
+        MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
+        MAX_FORM_MEMORY_SIZE=MAX_CONTENT_LENGTH,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=60 * 60 * 24 * 30,
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead: a slow writer keeps their text
+        BABEL_DEFAULT_LOCALE="fr",
+        BABEL_DEFAULT_TIMEZONE="Europe/Paris",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "RATE_LIMITS", "MODERATION_MODEL"):
+        if name in os.environ:
+            app.config[name] = os.environ[name]
+    if test_config:
+        app.config.update(test_config)
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+    url = app.config.get("DATABASE_URL") or "sqlite:///" + str(
+        Path(app.instance_path) / "entrenous.db"
+    )
+    if url.startswith("postgresql://"):  # the usual spelling; we use psycopg 3
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+
+    from flask_migrate import Migrate
+
+    import forum
+    from models import configure_sqlite, db
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    Migrate(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
+    forum.init_app(app)
+    return app

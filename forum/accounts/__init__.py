@@ -1,0 +1,7 @@
+"""Pseudonymous accounts: sign-up, login, settings."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from . import views  # noqa: E402,F401

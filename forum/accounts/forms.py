@@ -1,0 +1,80 @@
+"""Account forms: they validate, they never save."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, ValidationError
+
+from ..fields import Text
+from . import pseudonyms, services
+
+_PSEUDONYM_PROBLEMS = {
+    "length": _l(
+        "A pseudonym has %(min)d to %(max)d characters.",
+        min=pseudonyms.MIN_LENGTH,
+        max=pseudonyms.MAX_LENGTH,
+    ),
+    "characters": _l(
+        "Use letters and digits, with single spaces, dashes, dots or underscores between them."
+    ),
+    "reserved": _l("This pseudonym is reserved. Please choose another one."),
+}
+
+
+class Password:
+    def __call__(self, form, field) -> None:  # type: ignore[no-untyped-def]
+        value = field.data or ""
+        if len(value) < services.PASSWORD_MIN_LENGTH:
+            raise ValidationError(
+                _l(
+                    "Your password needs at least %(limit)d characters.",
+                    limit=services.PASSWORD_MIN_LENGTH,
+                )
+            )
+        if len(value) > services.PASSWORD_MAX_LENGTH or "\x00" in value:
+            raise ValidationError(_l("This password cannot be used."))
+
+
+class RegisterForm(FlaskForm):
+    pseudonym = StringField(_l("Pseudonym"), validators=[Text(200)])
+    password = PasswordField(_l("Password"), validators=[Password()])
+    password_confirm = PasswordField(
+        _l("Confirm the password"),
+        validators=[EqualTo("password", message=_l("The two passwords are not the same."))],
+    )
+    accept_charter = BooleanField(
+        _l("I have read the charter and I accept it."),
+        validators=[DataRequired(message=_l("Please accept the charter to join."))],
+    )
+
+    def validate_pseudonym(self, field) -> None:  # type: ignore[no-untyped-def]
+        value = pseudonyms.normalize(field.data or "")
+        problem = pseudonyms.problem(value)
+        if problem:
+            raise ValidationError(_PSEUDONYM_PROBLEMS[problem])
+        if services.find_similar(value) is not None:
+            raise ValidationError(
+                _l("This pseudonym is taken, or too close to an existing one. Try another.")
+            )
+
+
+class LoginForm(FlaskForm):
+    pseudonym = StringField(_l("Pseudonym"), validators=[Text(200)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(message=_l("Please enter your password."))]
+    )
+    remember = BooleanField(_l("Stay signed in on this device"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Please enter your password."))],
+    )
+    password = PasswordField(_l("New password"), validators=[Password()])
+    password_confirm = PasswordField(
+        _l("Confirm the new password"),
+        validators=[EqualTo("password", message=_l("The two passwords are not the same."))],
+    )

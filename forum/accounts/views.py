@@ -1,0 +1,90 @@
+"""Sign-up, login, logout and the member's own page."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..forms import EmptyForm
+from ..i18n import LANGUAGES, select_locale
+from ..navigation import safe_next
+from . import bp, pseudonyms, services
+from .forms import LoginForm, PasswordChangeForm, RegisterForm
+
+
+def _start_session(user, remember: bool = False) -> None:  # type: ignore[no-untyped-def]
+    lang = session.get("lang")
+    session.clear()  # a fresh session at every login
+    if lang:
+        session["lang"] = lang
+    login_user(user, remember=remember)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(form.pseudonym.data, form.password.data, select_locale())
+        except services.PseudonymUnavailable:
+            form.pseudonym.errors = [_("This pseudonym was just taken. Try another.")]
+        else:
+            _start_session(user)
+            flash(_("Welcome, %(name)s. You can now write.", name=user.pseudonym), "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("pages.home"))
+    status = 400 if form.is_submitted() and form.errors else 200
+    return render_template(
+        "accounts/register.html", form=form, suggestion=pseudonyms.suggestion()
+    ), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    target = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target or url_for("pages.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.pseudonym.data, form.password.data)
+        if user is not None:
+            _start_session(user, remember=form.remember.data)
+            return redirect(target or url_for("pages.home"))
+        form.form_errors.append(_("Pseudonym or password incorrect."))
+    status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
+    return render_template("accounts/login.html", form=form, next=target), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You are signed out. Take care."), "info")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/me")
+@login_required
+def me():  # type: ignore[no-untyped-def]
+    return render_template(
+        "accounts/me.html", password_form=PasswordChangeForm(), languages=LANGUAGES
+    )
+
+
+@bp.route("/me/password", methods=["POST"])
+@login_required
+def change_password():  # type: ignore[no-untyped-def]
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if services.change_password(
+            current_user, form.current_password.data, form.password.data
+        ):
+            login_user(current_user._get_current_object())  # this session carries the new version
+            flash(_("Your password is changed. Your other sessions are signed out."), "success")
+            return redirect(url_for("accounts.me"))
+        form.current_password.errors = [_("This is not your current password.")]
+    return render_template("accounts/me.html", password_form=form, languages=LANGUAGES), 400

@@ -1,0 +1,7 @@
+"""Boards, threads, posts and reactions."""
+
+from flask import Blueprint
+
+bp = Blueprint("boards", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,59 @@
+"""Posting forms: they validate, they never save."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import AnyOf, ValidationError
+
+from models import ReactionKind
+
+from ..fields import Text, newlines, strip
+
+TITLE_MAX = 200
+BODY_MAX = 20_000
+CONTENT_WARNING_MAX = 120
+MAX_ID = 2**31 - 1
+
+
+class _Composer(FlaskForm):
+    body = TextAreaField(_l("Your message"), filters=[newlines], validators=[Text(BODY_MAX)])
+    content_warning = StringField(
+        _l("Content warning (optional)"),
+        filters=[strip],
+        validators=[Text(CONTENT_WARNING_MAX, required=False)],
+        description=_l("A few words, e.g. “mention of suicide”: readers open the message on purpose."),
+    )
+    confirm = BooleanField(_l("Post anyway"))
+
+
+class ThreadForm(_Composer):
+    title = StringField(_l("Title"), filters=[strip], validators=[Text(TITLE_MAX)])
+
+
+class ReplyForm(_Composer):
+    parent_id = HiddenField()
+
+    def validate_parent_id(self, field) -> None:  # type: ignore[no-untyped-def]
+        value = (field.data or "").strip()
+        if not value:
+            field.data = None
+            return
+        if not value.isdigit() or len(value) > 10 or not 0 < int(value) <= MAX_ID:
+            field.data = None
+            raise ValidationError(_l("The message you answer could not be found."))
+        field.data = int(value)
+
+
+class EditForm(_Composer):
+    # Only used when the post is a thread's first post.
+    title = StringField(
+        _l("Title"), filters=[strip], validators=[Text(TITLE_MAX, required=False)]
+    )
+
+
+class ReactForm(FlaskForm):
+    kind = HiddenField(
+        validators=[AnyOf([k.value for k in ReactionKind], message=_l("Unknown reaction."))]
+    )

@@ -1,0 +1,235 @@
+"""Read side of boards and threads: a fixed number of queries per page, whatever its size."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from models import Board, Post, PostStatus, Reaction, ReactionKind, Thread, User, db
+
+from ..permissions import can_moderate, can_read_board
+
+THREADS_PER_PAGE = 25
+POSTS_PER_PAGE = 50
+
+
+@dataclass
+class Page:
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.per_page
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    def window(self, radius: int = 2) -> list[int | None]:
+        """Page numbers around the current one, with None for a gap: 1 … 4 5 [6] 7 8 … 40."""
+        shown = {1, self.pages, *range(self.number - radius, self.number + radius + 1)}
+        numbers = sorted(n for n in shown if 1 <= n <= self.pages)
+        out: list[int | None] = []
+        for n in numbers:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+class PageNotFound(Exception):
+    pass
+
+
+def _page(number: int, per_page: int, total: int) -> Page:
+    page = Page(number, per_page, total)
+    if number < 1 or number > page.pages:
+        raise PageNotFound(number)
+    return page
+
+
+def visible_boards(user: Any) -> list[tuple[Board, Thread | None, str | None]]:
+    """Boards the user may read, each with its latest published thread and its author."""
+    latest = (
+        select(Thread.id)
+        .where(Thread.board_id == Board.id, Thread.status == PostStatus.PUBLISHED)
+        .order_by(Thread.last_activity_at.desc())
+        .limit(1)
+        .correlate(Board)
+        .scalar_subquery()
+    )
+    query = (
+        select(Board, Thread, User.pseudonym)
+        .outerjoin(Thread, Thread.id == latest)
+        .outerjoin(User, User.id == Thread.author_id)
+        .order_by(Board.position, Board.name)
+    )
+    if not getattr(user, "is_authenticated", False):
+        query = query.where(Board.members_only.is_(False))
+    return [tuple(row) for row in db.session.execute(query)]  # type: ignore[misc]
+
+
+@dataclass
+class BoardPage:
+    board: Board
+    page: Page
+    threads: list[tuple[Thread, str | None]]
+    own_pending: list[Thread] = field(default_factory=list)
+
+
+def board_page(board: Board, number: int, user: Any) -> BoardPage:
+    published = and_(Thread.board_id == board.id, Thread.status == PostStatus.PUBLISHED)
+    total = db.session.scalar(select(func.count()).select_from(Thread).where(published)) or 0
+    page = _page(number, THREADS_PER_PAGE, total)
+    # Late row lookup: the offset walks the covering index only, then 25 rows are read.
+    ids = (
+        select(Thread.id)
+        .where(published)
+        .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+        .limit(page.per_page)
+        .offset(page.offset)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Thread, User.pseudonym)
+        .outerjoin(User, User.id == Thread.author_id)
+        .where(Thread.id.in_(ids))
+        .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+    ).all()
+    pending: list[Thread] = []
+    if getattr(user, "is_authenticated", False) and number == 1:
+        waiting = select(Thread).where(
+            Thread.board_id == board.id, Thread.status == PostStatus.PENDING
+        )
+        if not can_moderate(user, board):
+            waiting = waiting.where(Thread.author_id == user.id)
+        pending = list(db.session.scalars(waiting.order_by(Thread.id.desc()).limit(50)))
+    return BoardPage(board, page, [(t, name) for t, name in rows], pending)
+
+
+@dataclass
+class PostView:
+    post: Post
+    author_name: str | None
+    parent_author_name: str | None
+    show_in_reply_to: bool
+    content_visible: bool
+    reactions: dict[str, int]
+    mine: set[str]
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    board: Board
+    page: Page
+    posts: list[PostView]
+    is_moderator: bool
+
+
+def _visible_posts_filter(thread: Thread, user: Any, moderator: bool):  # type: ignore[no-untyped-def]
+    condition = Post.thread_id == thread.id
+    if moderator:
+        return condition
+    if getattr(user, "is_authenticated", False):
+        return and_(condition, or_(Post.status != PostStatus.PENDING, Post.author_id == user.id))
+    return and_(condition, Post.status != PostStatus.PENDING)
+
+
+def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
+    board = thread.board
+    moderator = can_moderate(user, board)
+    visible = _visible_posts_filter(thread, user, moderator)
+    total = db.session.scalar(select(func.count()).select_from(Post).where(visible)) or 0
+    page = _page(number, POSTS_PER_PAGE, total)
+    ids = (
+        select(Post.id)
+        .where(visible)
+        .order_by(Post.path)
+        .limit(page.per_page)
+        .offset(page.offset)
+        .scalar_subquery()
+    )
+    author = aliased(User)
+    parent = aliased(Post)
+    parent_author = aliased(User)
+    rows = db.session.execute(
+        select(Post, author.pseudonym, parent.depth, parent_author.pseudonym)
+        .outerjoin(author, author.id == Post.author_id)
+        .outerjoin(parent, parent.id == Post.parent_id)
+        .outerjoin(parent_author, parent_author.id == parent.author_id)
+        .where(Post.id.in_(ids))
+        .order_by(Post.path)
+    ).all()
+    page_ids = [row[0].id for row in rows]
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: dict[int, set[str]] = defaultdict(set)
+    if page_ids:
+        for post_id, kind, n in db.session.execute(
+            select(Reaction.post_id, Reaction.kind, func.count())
+            .where(Reaction.post_id.in_(page_ids))
+            .group_by(Reaction.post_id, Reaction.kind)
+        ):
+            counts[post_id][ReactionKind(kind).value] = n
+        if getattr(user, "is_authenticated", False):
+            for post_id, kind in db.session.execute(
+                select(Reaction.post_id, Reaction.kind).where(
+                    Reaction.post_id.in_(page_ids), Reaction.user_id == user.id
+                )
+            ):
+                mine[post_id].add(ReactionKind(kind).value)
+    on_page = set(page_ids)
+    views = []
+    for post, author_name, parent_depth, parent_author_name in rows:
+        in_reply_to = (
+            post.parent_id is not None
+            and parent_depth is not None
+            and parent_depth > 0
+            and (parent_depth != post.depth - 1 or post.parent_id not in on_page)
+        )
+        content_visible = post.status == PostStatus.PUBLISHED or moderator or (
+            getattr(user, "is_authenticated", False) and post.author_id == user.id
+        )
+        views.append(
+            PostView(
+                post, author_name, parent_author_name, in_reply_to, content_visible,
+                counts[post.id], mine[post.id],
+            )
+        )
+    return ThreadPage(thread, board, page, views, moderator)
+
+
+def page_of_post(post: Post, user: Any) -> int:
+    """The thread page on which a post appears for this user."""
+    thread = db.session.get_one(Thread, post.thread_id)
+    visible = _visible_posts_filter(thread, user, can_moderate(user, thread.board))
+    before = db.session.scalar(
+        select(func.count()).select_from(Post).where(visible, Post.path < post.path)
+    ) or 0
+    return before // POSTS_PER_PAGE + 1
+
+
+def readable_thread(thread: Thread, user: Any) -> bool:
+    """A thread is readable when its board is, and its first post is public or the user's."""
+    if not can_read_board(user, thread.board):
+        return False
+    if thread.status == PostStatus.PUBLISHED:
+        return True
+    return can_moderate(user, thread.board) or (
+        getattr(user, "is_authenticated", False) and thread.author_id == user.id
+    )

@@ -1,0 +1,196 @@
+"""Board, thread and post pages. Thin: parse, call one service, redirect or render."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.validators import ValidationError
+
+from models import Board, Post, PostStatus, ReactionKind, Thread, db
+from moderation.pipeline import Action
+
+from ..forms import EmptyForm
+from ..permissions import can_edit_post, can_read_board, is_author
+from . import bp, queries, services
+from .forms import EditForm, ReactForm, ReplyForm, ThreadForm
+
+REFUSALS = {
+    "thread_closed": lambda: _("This discussion is not open for replies."),
+    "parent_unavailable": lambda: _("The message you answer is no longer available."),
+    "not_editable": lambda: _("This message can no longer be changed."),
+    "not_reactable": lambda: _("This message cannot receive reactions."),
+}
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and len(raw) < 9 else 0
+
+
+def _board_or_404(slug: str) -> Board:
+    board = db.one_or_404(select(Board).where(Board.slug == slug))
+    if not can_read_board(current_user, board):
+        abort(404)  # members-only boards are not revealed
+    return board
+
+
+def _thread_or_404(thread_id: int) -> Thread:
+    thread = db.get_or_404(Thread, thread_id)
+    if not queries.readable_thread(thread, current_user):
+        abort(404)
+    return thread
+
+
+def _post_or_404(post_id: int) -> Post:
+    post = db.get_or_404(Post, post_id)
+    thread = _thread_or_404(post.thread_id)
+    if post.status == PostStatus.PENDING and not (
+        is_author(current_user, post) or queries.can_moderate(current_user, thread.board)
+    ):
+        abort(404)
+    return post
+
+
+def _after_posting(outcome: services.Outcome) -> None:
+    if outcome.decision.action in (Action.HOLD, Action.NUDGE):
+        flash(_("Your message is kept and will be visible once a moderator has read it."), "info")
+
+
+@bp.route("/boards/<slug>")
+def board(slug: str):  # type: ignore[no-untyped-def]
+    board = _board_or_404(slug)
+    try:
+        page = queries.board_page(board, _page_number(), current_user)
+    except queries.PageNotFound:
+        abort(404)
+    return render_template("boards/board.html", view=page, board=board)
+
+
+@bp.route("/boards/<slug>/new", methods=["GET", "POST"])
+@login_required
+def new_thread(slug: str):  # type: ignore[no-untyped-def]
+    board = _board_or_404(slug)
+    form = ThreadForm()
+    if form.validate_on_submit():
+        outcome = services.create_thread(
+            current_user, board, form.title.data, form.body.data,
+            form.content_warning.data, form.confirm.data,
+        )
+        _after_posting(outcome)
+        return redirect(url_for("boards.thread", thread_id=outcome.post.thread_id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("boards/new_thread.html", form=form, board=board), status
+
+
+@bp.route("/threads/<id:thread_id>")
+def thread(thread_id: int):  # type: ignore[no-untyped-def]
+    thread = _thread_or_404(thread_id)
+    try:
+        view = queries.thread_page(thread, _page_number(), current_user)
+    except queries.PageNotFound:
+        abort(404)
+    return render_template(
+        "boards/thread.html", view=view, reply_form=ReplyForm(), action_form=EmptyForm()
+    )
+
+
+@bp.route("/threads/<id:thread_id>/reply", methods=["GET", "POST"])
+@login_required
+def reply(thread_id: int):  # type: ignore[no-untyped-def]
+    thread = _thread_or_404(thread_id)
+    form = ReplyForm()
+    form_ok = form.validate_on_submit()
+    if request.method == "GET":
+        form.parent_id.data = request.args.get("parent_id", "")
+        try:
+            form.validate_parent_id(form.parent_id)
+        except ValidationError:
+            form.parent_id.data = None
+    parent_id = form.parent_id.data if isinstance(form.parent_id.data, int) else None
+    parent = _post_or_404(parent_id) if parent_id else None
+    if parent is not None and parent.thread_id != thread.id:
+        abort(404)
+    if form_ok:
+        try:
+            outcome = services.create_reply(
+                current_user, thread, form.body.data, parent,
+                form.content_warning.data, form.confirm.data,
+            )
+        except services.PostingRefused as refused:
+            form.body.errors = [REFUSALS[refused.reason]()]
+        else:
+            _after_posting(outcome)
+            return redirect(url_for("boards.post", post_id=outcome.post.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "boards/reply.html", form=form, thread=thread, parent=parent
+    ), status
+
+
+@bp.route("/posts/<id:post_id>")
+def post(post_id: int):  # type: ignore[no-untyped-def]
+    """Permalink: the thread page on which the post stands."""
+    post = _post_or_404(post_id)
+    number = queries.page_of_post(post, current_user)
+    args = {"page": number} if number > 1 else {}
+    return redirect(
+        url_for("boards.thread", thread_id=post.thread_id, **args, _anchor=f"post-{post.id}")
+    )
+
+
+@bp.route("/posts/<id:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):  # type: ignore[no-untyped-def]
+    post = _post_or_404(post_id)
+    if not can_edit_post(current_user, post):
+        abort(403)
+    thread = db.session.get_one(Thread, post.thread_id)
+    form = EditForm()
+    if request.method == "GET":
+        form.body.data = post.body
+        form.content_warning.data = post.content_warning or ""
+        form.title.data = thread.title if post.is_root else ""
+    elif form.validate_on_submit():
+        try:
+            outcome = services.edit_post(
+                post, form.body.data,
+                title=form.title.data if post.is_root else None,
+                content_warning=form.content_warning.data,
+                confirmed=form.confirm.data,
+            )
+        except services.PostingRefused as refused:
+            form.body.errors = [REFUSALS[refused.reason]()]
+        else:
+            _after_posting(outcome)
+            return redirect(url_for("boards.post", post_id=post.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("boards/edit.html", form=form, post=post, thread=thread), status
+
+
+@bp.route("/posts/<id:post_id>/delete", methods=["POST"])
+@login_required
+def delete(post_id: int):  # type: ignore[no-untyped-def]
+    post = _post_or_404(post_id)
+    if not is_author(current_user, post):
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.delete_post(post)
+    flash(_("Your message is deleted. Its place stays so that replies keep their context."), "info")
+    return redirect(url_for("boards.thread", thread_id=post.thread_id))
+
+
+@bp.route("/posts/<id:post_id>/react", methods=["POST"])
+@login_required
+def react(post_id: int):  # type: ignore[no-untyped-def]
+    post = _post_or_404(post_id)
+    form = ReactForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.toggle_reaction(current_user, post, ReactionKind(form.kind.data))
+    except services.PostingRefused as refused:
+        flash(REFUSALS[refused.reason](), "error")
+    return redirect(url_for("boards.post", post_id=post.id))

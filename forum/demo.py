@@ -1,0 +1,67 @@
+"""Seeding the French demo. Idempotent: boards by slug, threads by board and title."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from models import Board, Thread, User, db
+
+from .accounts import pseudonyms
+from .accounts.services import CHARTER_VERSION, PASSWORD_METHOD
+from .boards import services
+from .demo_content import BOARDS, DEMO_MEMBERS
+
+
+def _demo_member(name: str) -> User:
+    key = pseudonyms.identity_key(name)
+    user = db.session.scalar(select(User).where(User.pseudonym_key == key))
+    if user is None:
+        # Nobody can sign in as a demo member: the password is random and forgotten.
+        user = User(
+            pseudonym=name,
+            pseudonym_key=key,
+            pseudonym_skeleton=pseudonyms.skeleton(name),
+            password_hash=generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD),
+            charter_version=CHARTER_VERSION,
+        )
+        db.session.add(user)
+        db.session.commit()
+    return user
+
+
+def _replies(author_of, thread: Thread, parent, replies: list[dict]) -> int:  # type: ignore[no-untyped-def]
+    count = 0
+    for reply in replies:
+        outcome = services.create_reply(author_of(reply["author"]), thread, reply["body"], parent)
+        count += 1 + _replies(author_of, thread, outcome.post, reply.get("replies", []))
+    return count
+
+
+def seed() -> dict[str, int]:
+    members = {name: _demo_member(name) for name in DEMO_MEMBERS}
+    created = {"boards": 0, "threads": 0, "posts": 0}
+    for spec in BOARDS:
+        board = db.session.scalar(select(Board).where(Board.slug == spec["slug"]))
+        if board is None:
+            board = services.create_board(
+                spec["slug"], spec["name"], spec["theme"],
+                description=spec["description"], charter=spec["charter"],
+                members_only=spec["members_only"], position=spec["position"],
+            )
+            created["boards"] += 1
+        for t in spec["threads"]:
+            exists = db.session.scalar(
+                select(Thread.id).where(Thread.board_id == board.id, Thread.title == t["title"])
+            )
+            if exists:
+                continue
+            outcome = services.create_thread(
+                members[t["author"]], board, t["title"], t["body"], t.get("content_warning")
+            )
+            thread = db.session.get_one(Thread, outcome.post.thread_id)
+            created["threads"] += 1
+            created["posts"] += 1 + _replies(members.__getitem__, thread, outcome.post, t["replies"])
+    return created

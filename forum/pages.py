@@ -1,0 +1,67 @@
+"""Home, charter, help, language choice and the health check."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, jsonify, redirect, render_template, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from models import db
+
+from .accounts import services as accounts
+from .boards import queries
+from .forms import LanguageForm
+from .i18n import LANGUAGES
+from .navigation import safe_next
+from .themes import theme_label
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+def home():  # type: ignore[no-untyped-def]
+    rows = queries.visible_boards(current_user)
+    rows.sort(key=lambda row: (row[0].theme, row[0].position))
+    groups = [
+        (theme, theme_label(theme), list(items))
+        for theme, items in groupby(rows, key=lambda r: r[0].theme)
+    ]
+    groups.sort(key=lambda g: min(r[0].position for r in g[2]))
+    return render_template("pages/home.html", groups=groups)
+
+
+@bp.route("/charter")
+def charter():  # type: ignore[no-untyped-def]
+    return render_template("pages/charter.html", charter_version=accounts.CHARTER_VERSION)
+
+
+@bp.route("/help")
+def help():  # type: ignore[no-untyped-def]  # noqa: A001
+    return render_template("pages/help.html")
+
+
+@bp.route("/language", methods=["POST"])
+def language():  # type: ignore[no-untyped-def]
+    form = LanguageForm()
+    target = safe_next(form.next.data) or url_for("pages.home")
+    if form.validate_on_submit() and form.lang.data in LANGUAGES:
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            accounts.set_locale(current_user._get_current_object(), form.lang.data)
+    return redirect(target)
+
+
+@bp.route("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    checks = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        db.session.rollback()
+        checks["database"] = "error"
+    healthy = all(v == "ok" for v in checks.values())
+    body = {"status": "ok" if healthy else "error", **checks}
+    return jsonify(body), 200 if healthy else 503

@@ -1,0 +1,56 @@
+"""Who may do what: small named functions, used by views and templates alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+
+from models import Board, Post, PostStatus, User
+
+
+def _user_or_none(user: Any) -> User | None:
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def can_read_board(user: Any, board: Board) -> bool:
+    return not board.members_only or _user_or_none(user) is not None
+
+
+def can_moderate(user: Any, board: Board) -> bool:
+    member = _user_or_none(user)
+    if member is None:
+        return False
+    return member.is_admin or any(b.id == board.id for b in member.moderated_boards)
+
+
+def can_post(user: Any, board: Board) -> bool:
+    return _user_or_none(user) is not None and can_read_board(user, board)
+
+
+def is_author(user: Any, post: Post) -> bool:
+    member = _user_or_none(user)
+    return member is not None and post.author_id == member.id
+
+
+def can_edit_post(user: Any, post: Post) -> bool:
+    return is_author(user, post) and not post.is_deleted and post.status != PostStatus.REMOVED
+
+
+def can_see_post_content(user: Any, post: Post, board: Board) -> bool:
+    if post.status == PostStatus.PUBLISHED:
+        return True
+    return is_author(user, post) or can_moderate(user, board)
+
+
+def require_admin(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not (current_user.is_authenticated and current_user.is_admin):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,67 @@
+"""Template globals, filters and URL converters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, request
+from flask_babel import format_datetime, format_timedelta
+from flask_babel import lazy_gettext as _l
+from jinja2 import StrictUndefined
+from markupsafe import Markup
+from werkzeug.routing import IntegerConverter
+
+from models import utcnow
+
+from .forms import EmptyForm, LanguageForm
+from .i18n import LANGUAGES, select_locale
+
+MAX_ID = 2**31 - 1
+REACTION_LABELS = {
+    "thanks": _l("Thank you"),
+    "me_too": _l("Me too"),
+    "courage": _l("Courage"),
+    "bravo": _l("Well done"),
+}
+
+
+class IdConverter(IntegerConverter):
+    """Positive ids that fit a 32-bit column: larger numbers are a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(map, min=1, max=MAX_ID)
+
+
+def ago(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return format_timedelta(moment - utcnow(), add_direction=True, granularity="minute")
+
+
+def when(moment: datetime | None) -> str:
+    return format_datetime(moment, "medium") if moment else ""
+
+
+def stored_html(html: str) -> Markup:
+    """Mark HTML safe that `forum.markup.sanitize_html` produced when it was saved."""
+    return Markup(html)  # noqa: S704 - only ever given sanitised HTML from the database
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
+    app.jinja_env.filters.update(ago=ago, when=when, stored_html=stored_html)
+    app.jinja_env.globals["reaction_labels"] = REACTION_LABELS
+    app.jinja_env.undefined = StrictUndefined
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _globals() -> dict:
+        return {
+            "languages": LANGUAGES,
+            "current_locale": select_locale(),
+            # formdata=None: never parse the request body here (it may be the 413 itself).
+            "language_form": LanguageForm(formdata=None),
+            "empty_form": EmptyForm(formdata=None),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }

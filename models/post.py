@@ -1,0 +1,121 @@
+"""Threads, posts (a tree per thread) and supportive reactions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+
+if TYPE_CHECKING:
+    from .board import Board
+    from .user import User
+
+
+class PostStatus(enum.StrEnum):
+    PUBLISHED = "published"
+    PENDING = "pending"  # held for review: only its author and the board's moderators see it
+    HIDDEN = "hidden"  # hidden pending review after reports
+    REMOVED = "removed"  # removed by moderators; the place in the tree stays
+
+
+class ReactionKind(enum.StrEnum):
+    THANKS = "thanks"
+    ME_TOO = "me_too"
+    COURAGE = "courage"
+    BRAVO = "bravo"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings (no native ENUM type) so new values need no type migration.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        validate_strings=True,
+        length=16,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Thread(Base):
+    __tablename__ = "threads"
+    __table_args__ = (
+        # The board page: published threads, pinned first, then by last activity.
+        Index("ix_threads_board_listing", "board_id", "status", "is_pinned", "last_activity_at", "id"),
+        # The home page: each board's latest activity.
+        Index("ix_threads_board_activity", "board_id", "status", "last_activity_at"),
+        Index("ix_threads_author", "author_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    content_warning: Mapped[str | None] = mapped_column(String(200))
+    # Mirrors the status of the thread's first post.
+    status: Mapped[PostStatus] = mapped_column(_enum(PostStatus, "post_status"))
+    is_pinned: Mapped[bool] = mapped_column(default=False)
+    # Published replies only (not the first post), kept by atomic SQL increments.
+    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    board: Mapped[Board] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User | None] = relationship(lazy="raise")
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    __table_args__ = (
+        # Thread pages read posts in tree order: (thread_id, path).
+        Index("ix_posts_thread_path", "thread_id", "path"),
+        Index("ix_posts_author", "author_id"),
+        Index("ix_posts_parent", "parent_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
+    # Visual depth, capped (see forum.boards.tree); the first post has depth 0.
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    # Sort key that lists a thread depth-first: fixed-width ids of the visual ancestors.
+    path: Mapped[str] = mapped_column(String(120), default="")
+    body: Mapped[str] = mapped_column(Text, default="")  # Markdown source, as written
+    html: Mapped[str] = mapped_column(Text, default="")  # sanitised HTML, rendered when saved
+    content_warning: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[PostStatus] = mapped_column(_enum(PostStatus, "post_status"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column()
+    deleted_at: Mapped[datetime | None] = mapped_column()
+
+    thread: Mapped[Thread] = relationship(lazy="raise")
+    author: Mapped[User | None] = relationship(lazy="raise")
+
+    @property
+    def is_root(self) -> bool:
+        return self.parent_id is None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Reaction(Base):
+    __tablename__ = "reactions"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[ReactionKind] = mapped_column(
+        _enum(ReactionKind, "reaction_kind"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
