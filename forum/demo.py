@@ -5,12 +5,11 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from models import Board, Thread, User, db
 
 from .accounts import pseudonyms
-from .accounts.services import CHARTER_VERSION, PASSWORD_METHOD
+from .accounts.services import CHARTER_VERSION, hash_password
 from .boards import services
 from .demo_content import BOARDS, DEMO_MEMBERS
 
@@ -24,7 +23,7 @@ def _demo_member(name: str) -> User:
             pseudonym=name,
             pseudonym_key=key,
             pseudonym_skeleton=pseudonyms.skeleton(name),
-            password_hash=generate_password_hash(secrets.token_hex(16), method=PASSWORD_METHOD),
+            password_hash=hash_password(secrets.token_hex(16)),
             charter_version=CHARTER_VERSION,
         )
         db.session.add(user)

@@ -65,7 +65,7 @@ class Thread(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    board: Mapped[Board] = relationship(lazy="joined", innerjoin=True)
+    board: Mapped[Board] = relationship()
     author: Mapped[User | None] = relationship(lazy="raise")
 
 

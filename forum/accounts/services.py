@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hmac
+from functools import lru_cache
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -15,9 +17,19 @@ from . import pseudonyms
 CHARTER_VERSION = "2026-11-20"
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 1024
-PASSWORD_METHOD = "scrypt"
-# Checked when a pseudonym is unknown, so both answers take about the same time.
-_DUMMY_HASH = generate_password_hash("entrenous-timing-equaliser", method=PASSWORD_METHOD)
+PASSWORD_METHOD = "scrypt"  # werkzeug's scrypt: memory-hard
+
+
+def hash_password(password: str) -> str:
+    # Tests may choose cheaper scrypt parameters through PASSWORD_HASH_METHOD.
+    method = current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_METHOD)
+    return generate_password_hash(password, method=method)
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """Checked when a pseudonym is unknown, so both answers take about the same time."""
+    return generate_password_hash("entrenous-timing-equaliser", method=method)
 
 
 class PseudonymUnavailable(Exception):
@@ -40,7 +52,7 @@ def register(pseudonym: str, password: str, locale: str | None = None) -> User:
         pseudonym=pseudonym,
         pseudonym_key=pseudonyms.identity_key(pseudonym),
         pseudonym_skeleton=pseudonyms.skeleton(pseudonym),
-        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+        password_hash=hash_password(password),
         locale=locale,
         charter_version=CHARTER_VERSION,
         charter_accepted_at=utcnow(),
@@ -59,7 +71,9 @@ def authenticate(pseudonym: str, password: str) -> User | None:
         select(User).where(User.pseudonym_key == pseudonyms.identity_key(pseudonym))
     )
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(
+            _dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_METHOD)), password
+        )
         return None
     return user if check_password_hash(user.password_hash, password) else None
 
@@ -67,7 +81,7 @@ def authenticate(pseudonym: str, password: str) -> User | None:
 def change_password(user: User, current: str, new: str) -> bool:
     if not check_password_hash(user.password_hash, current):
         return False
-    user.password_hash = generate_password_hash(new, method=PASSWORD_METHOD)
+    user.password_hash = hash_password(new)
     user.session_version += 1  # other sessions and remember-me cookies end here
     db.session.commit()
     return True

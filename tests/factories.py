@@ -1,0 +1,51 @@
+"""Test data built through the real services, as the app would build it."""
+
+from __future__ import annotations
+
+import itertools
+
+from flask.testing import FlaskClient
+
+from forum.accounts import services as accounts
+from forum.boards import services as posting
+from models import Board, Post, Thread, User, db
+
+PASSWORD = "un mot de passe solide"
+_seq = itertools.count(1)
+
+
+def user(pseudonym: str | None = None, password: str = PASSWORD, **fields) -> User:  # type: ignore[no-untyped-def]
+    member = accounts.register(pseudonym or f"Membre{next(_seq)}x", password)
+    for name, value in fields.items():
+        setattr(member, name, value)
+    db.session.commit()
+    return member
+
+
+def board(slug: str | None = None, *, members_only: bool = False, **fields) -> Board:  # type: ignore[no-untyped-def]
+    slug = slug or f"board-{next(_seq)}"
+    return posting.create_board(
+        slug, fields.pop("name", slug.title()), fields.pop("theme", "emotions"),
+        members_only=members_only, **fields,
+    )
+
+
+def thread(board: Board, author: User, title: str = "Un sujet", body: str = "Bonjour.") -> Thread:
+    outcome = posting.create_thread(author, board, title, body)
+    return db.session.get_one(Thread, outcome.post.thread_id)
+
+
+def reply(thread: Thread, author: User, body: str = "Une réponse.", parent: Post | None = None) -> Post:
+    return posting.create_reply(author, thread, body, parent).post
+
+
+def root_post(thread: Thread) -> Post:
+    return db.session.scalars(
+        db.select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
+    ).one()
+
+
+def login(client: FlaskClient, pseudonym: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    response = client.post("/login", data={"pseudonym": pseudonym, "password": password})
+    assert response.status_code == 302, response.data[:500]
+    return response
