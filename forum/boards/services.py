@@ -102,6 +102,7 @@ def create_thread(
         author_id=author.id,
         body=body,
         html=render_markdown(body),
+        content_warning=content_warning or None,
         status=PostStatus.PENDING,
         created_at=now,
     )
