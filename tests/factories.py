@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 
 from flask.testing import FlaskClient
@@ -49,3 +50,13 @@ def login(client: FlaskClient, pseudonym: str, password: str = PASSWORD):  # typ
     response = client.post("/login", data={"pseudonym": pseudonym, "password": password})
     assert response.status_code == 302, response.data[:500]
     return response
+
+
+def text(response) -> str:  # type: ignore[no-untyped-def]
+    """The page as a reader sees its characters (HTML entities decoded)."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def text_of(fragment: str) -> str:
+    return html.unescape(fragment)
+
