@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from models import Board, Post, PostStatus, Reaction, ReactionKind, Thread, User, db, utcnow
 from moderation.pipeline import Action, Decision, review
@@ -213,7 +214,11 @@ def toggle_reaction(user: User, post: Post, kind: ReactionKind) -> bool:
     ).rowcount
     if not removed:
         db.session.add(Reaction(post_id=post.id, user_id=user.id, kind=kind))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same click arrived twice at once: it is there, once
+        db.session.rollback()
+        return True
     return not removed
 
 
