@@ -38,7 +38,9 @@ def _member(pseudonym: str) -> User:
 def create_board(slug: str, name: str, theme: str, description: str, members_only: bool) -> None:
     """Create a board."""
     if not SLUG.match(slug):
-        raise click.BadParameter("use 1-64 lowercase letters, digits and dashes", param_hint="--slug")
+        raise click.BadParameter(
+            "use 1-64 lowercase letters, digits and dashes", param_hint="--slug"
+        )
     if not name.strip() or len(name) > 120:
         raise click.BadParameter("1-120 characters", param_hint="--name")
     if not SLUG.match(theme):

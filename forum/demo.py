@@ -46,9 +46,13 @@ def seed() -> dict[str, int]:
         board = db.session.scalar(select(Board).where(Board.slug == spec["slug"]))
         if board is None:
             board = services.create_board(
-                spec["slug"], spec["name"], spec["theme"],
-                description=spec["description"], charter=spec["charter"],
-                members_only=spec["members_only"], position=spec["position"],
+                spec["slug"],
+                spec["name"],
+                spec["theme"],
+                description=spec["description"],
+                charter=spec["charter"],
+                members_only=spec["members_only"],
+                position=spec["position"],
             )
             created["boards"] += 1
         for t in spec["threads"]:
@@ -62,5 +66,7 @@ def seed() -> dict[str, int]:
             )
             thread = db.session.get_one(Thread, outcome.post.thread_id)
             created["threads"] += 1
-            created["posts"] += 1 + _replies(members.__getitem__, thread, outcome.post, t["replies"])
+            created["posts"] += 1 + _replies(
+                members.__getitem__, thread, outcome.post, t["replies"]
+            )
     return created

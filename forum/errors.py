@@ -10,21 +10,28 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from models import db
 
 MESSAGES = {
-    400: (_l("Something in this request was not right"),
-          _l("The page could not understand what was sent. Nothing was changed.")),
-    403: (_l("This is not possible for you"),
-          _l("You do not have the permission to do this.")),
-    404: (_l("Page not found"),
-          _l("This page does not exist, or it is not visible to you.")),
-    405: (_l("This is not possible here"),
-          _l("This address does not accept this kind of request.")),
-    413: (_l("This is too large"),
-          _l("What you sent is larger than the forum accepts. Nothing was changed; "
-             "please shorten your text.")),
-    429: (_l("Too many requests"),
-          _l("Please wait a little before trying again.")),
-    500: (_l("Something went wrong on our side"),
-          _l("Sorry. Nothing you wrote is lost: please try again in a moment.")),
+    400: (
+        _l("Something in this request was not right"),
+        _l("The page could not understand what was sent. Nothing was changed."),
+    ),
+    403: (_l("This is not possible for you"), _l("You do not have the permission to do this.")),
+    404: (_l("Page not found"), _l("This page does not exist, or it is not visible to you.")),
+    405: (
+        _l("This is not possible here"),
+        _l("This address does not accept this kind of request."),
+    ),
+    413: (
+        _l("This is too large"),
+        _l(
+            "What you sent is larger than the forum accepts. Nothing was changed; "
+            "please shorten your text."
+        ),
+    ),
+    429: (_l("Too many requests"), _l("Please wait a little before trying again.")),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Sorry. Nothing you wrote is lost: please try again in a moment."),
+    ),
 }
 
 
@@ -32,9 +39,7 @@ def _render(code: int, detail: str | None = None):  # type: ignore[no-untyped-de
     title, text = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
     if request.path == "/healthz" or request.accept_mimetypes.best == "application/json":
         return jsonify({"status": "error", "code": code}), code
-    return render_template(
-        "errors/error.html", code=code, title=title, text=detail or text
-    ), code
+    return render_template("errors/error.html", code=code, title=title, text=detail or text), code
 
 
 def init_app(app: Flask) -> None:
@@ -42,8 +47,12 @@ def init_app(app: Flask) -> None:
     def _csrf(_error: CSRFError):  # type: ignore[no-untyped-def]
         return _render(
             400,
-            str(_l("This form has expired or was not sent from this site. "
-                   "Please go back, reload the page and try again.")),
+            str(
+                _l(
+                    "This form has expired or was not sent from this site. "
+                    "Please go back, reload the page and try again."
+                )
+            ),
         )
 
     @app.errorhandler(HTTPException)

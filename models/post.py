@@ -46,7 +46,9 @@ class Thread(Base):
     __tablename__ = "threads"
     __table_args__ = (
         # The board page: published threads, pinned first, then by last activity.
-        Index("ix_threads_board_listing", "board_id", "status", "is_pinned", "last_activity_at", "id"),
+        Index(
+            "ix_threads_board_listing", "board_id", "status", "is_pinned", "last_activity_at", "id"
+        ),
         # The home page: each board's latest activity.
         Index("ix_threads_board_activity", "board_id", "status", "last_activity_at"),
         Index("ix_threads_author", "author_id"),

@@ -26,8 +26,11 @@ def user(pseudonym: str | None = None, password: str = PASSWORD, **fields) -> Us
 def board(slug: str | None = None, *, members_only: bool = False, **fields) -> Board:  # type: ignore[no-untyped-def]
     slug = slug or f"board-{next(_seq)}"
     return posting.create_board(
-        slug, fields.pop("name", slug.title()), fields.pop("theme", "emotions"),
-        members_only=members_only, **fields,
+        slug,
+        fields.pop("name", slug.title()),
+        fields.pop("theme", "emotions"),
+        members_only=members_only,
+        **fields,
     )
 
 
@@ -36,7 +39,9 @@ def thread(board: Board, author: User, title: str = "Un sujet", body: str = "Bon
     return db.session.get_one(Thread, outcome.post.thread_id)
 
 
-def reply(thread: Thread, author: User, body: str = "Une réponse.", parent: Post | None = None) -> Post:
+def reply(
+    thread: Thread, author: User, body: str = "Une réponse.", parent: Post | None = None
+) -> Post:
     return posting.create_reply(author, thread, body, parent).post
 
 
@@ -59,4 +64,3 @@ def text(response) -> str:  # type: ignore[no-untyped-def]
 
 def text_of(fragment: str) -> str:
     return html.unescape(fragment)
-

@@ -21,10 +21,31 @@ _DIRECTION_MARKS = "\u200e\u200f"
 
 # Refused when a pseudonym's skeleton equals one of these...
 RESERVED = (
-    "admin", "administrateur", "administratrice", "administrator", "moderateur",
-    "moderatrice", "moderator", "modo", "entrenous", "entre nous", "system", "systeme",
-    "root", "staff", "support", "equipe", "team", "officiel", "official", "anonyme",
-    "anonymous", "deleted", "supprime", "null", "none",
+    "admin",
+    "administrateur",
+    "administratrice",
+    "administrator",
+    "moderateur",
+    "moderatrice",
+    "moderator",
+    "modo",
+    "entrenous",
+    "entre nous",
+    "system",
+    "systeme",
+    "root",
+    "staff",
+    "support",
+    "equipe",
+    "team",
+    "officiel",
+    "official",
+    "anonyme",
+    "anonymous",
+    "deleted",
+    "supprime",
+    "null",
+    "none",
 )
 # ...or contains one of these.
 RESERVED_PARTS = ("admin", "moderat", "entrenous", "system")
@@ -83,9 +104,7 @@ def skeleton(pseudonym: str) -> str:
     mapped = "".join(table.get(c, c) for c in mapped.casefold())
     # UTS #39 links 0 with O but not with o; once case is folded they must meet.
     mapped = mapped.replace("0", "o")
-    return "".join(
-        c for c in mapped if not unicodedata.combining(c) and c not in SEPARATORS
-    )
+    return "".join(c for c in mapped if not unicodedata.combining(c) and c not in SEPARATORS)
 
 
 _RESERVED_SKELETONS = None
@@ -128,18 +147,45 @@ def problem(pseudonym: str) -> str | None:
 
 
 _NOUNS = (
-    "Colibri", "Luciole", "Galet", "Nuage", "Tilleul", "Mesange", "Herisson", "Loutre",
-    "Saule", "Phare", "Etoile", "Ruisseau", "Brindille", "Lueur", "Pivoine", "Renard",
-    "Heron", "Bruyere", "Cerf", "Lavande",
+    "Colibri",
+    "Luciole",
+    "Galet",
+    "Nuage",
+    "Tilleul",
+    "Mesange",
+    "Herisson",
+    "Loutre",
+    "Saule",
+    "Phare",
+    "Etoile",
+    "Ruisseau",
+    "Brindille",
+    "Lueur",
+    "Pivoine",
+    "Renard",
+    "Heron",
+    "Bruyere",
+    "Cerf",
+    "Lavande",
 )
 _ADJECTIVES = (
-    "Calme", "Paisible", "Tranquille", "Sage", "Libre", "Fidele", "Sensible", "Agile",
-    "Celeste", "Tendre", "Brave", "Rose", "Solide", "Docile",
+    "Calme",
+    "Paisible",
+    "Tranquille",
+    "Sage",
+    "Libre",
+    "Fidele",
+    "Sensible",
+    "Agile",
+    "Celeste",
+    "Tendre",
+    "Brave",
+    "Rose",
+    "Solide",
+    "Docile",
 )
 
 
 def suggestion() -> str:
     """A friendly random pseudonym, e.g. "LoutrePaisible27"."""
-    return (
-        secrets.choice(_NOUNS) + secrets.choice(_ADJECTIVES) + str(secrets.randbelow(90) + 10)
-    )
+    return secrets.choice(_NOUNS) + secrets.choice(_ADJECTIVES) + str(secrets.randbelow(90) + 10)

@@ -17,7 +17,7 @@ from . import pseudonyms
 CHARTER_VERSION = "2026-11-20"
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 1024
-PASSWORD_METHOD = "scrypt"  # werkzeug's scrypt: memory-hard
+PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash method name: werkzeug's memory-hard scrypt
 
 
 def hash_password(password: str) -> str:

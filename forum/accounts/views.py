@@ -80,9 +80,7 @@ def me():  # type: ignore[no-untyped-def]
 def change_password():  # type: ignore[no-untyped-def]
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if services.change_password(
-            current_user, form.current_password.data, form.password.data
-        ):
+        if services.change_password(current_user, form.current_password.data, form.password.data):
             login_user(current_user._get_current_object())  # this session carries the new version
             flash(_("Your password is changed. Your other sessions are signed out."), "success")
             return redirect(url_for("accounts.me"))

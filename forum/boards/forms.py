@@ -23,7 +23,9 @@ class _Composer(FlaskForm):
         _l("Content warning (optional)"),
         filters=[strip],
         validators=[Text(CONTENT_WARNING_MAX, required=False)],
-        description=_l("A few words, e.g. “mention of suicide”: readers open the message on purpose."),
+        description=_l(
+            "A few words, e.g. “mention of suicide”: readers open the message on purpose."
+        ),
     )
     confirm = BooleanField(_l("Post anyway"))
 
@@ -48,9 +50,7 @@ class ReplyForm(_Composer):
 
 class EditForm(_Composer):
     # Only used when the post is a thread's first post.
-    title = StringField(
-        _l("Title"), filters=[strip], validators=[Text(TITLE_MAX, required=False)]
-    )
+    title = StringField(_l("Title"), filters=[strip], validators=[Text(TITLE_MAX, required=False)])
 
 
 class ReactForm(FlaskForm):

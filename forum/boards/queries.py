@@ -202,13 +202,20 @@ def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
             and parent_depth > 0
             and (parent_depth != post.depth - 1 or post.parent_id not in on_page)
         )
-        content_visible = post.status == PostStatus.PUBLISHED or moderator or (
-            getattr(user, "is_authenticated", False) and post.author_id == user.id
+        content_visible = (
+            post.status == PostStatus.PUBLISHED
+            or moderator
+            or (getattr(user, "is_authenticated", False) and post.author_id == user.id)
         )
         views.append(
             PostView(
-                post, author_name, parent_author_name, in_reply_to, content_visible,
-                counts[post.id], mine[post.id],
+                post,
+                author_name,
+                parent_author_name,
+                in_reply_to,
+                content_visible,
+                counts[post.id],
+                mine[post.id],
             )
         )
     return ThreadPage(thread, board, page, views, moderator)
@@ -218,9 +225,12 @@ def page_of_post(post: Post, user: Any) -> int:
     """The thread page on which a post appears for this user."""
     thread = db.session.get_one(Thread, post.thread_id)
     visible = _visible_posts_filter(thread, user, can_moderate(user, thread.board))
-    before = db.session.scalar(
-        select(func.count()).select_from(Post).where(visible, Post.path < post.path)
-    ) or 0
+    before = (
+        db.session.scalar(
+            select(func.count()).select_from(Post).where(visible, Post.path < post.path)
+        )
+        or 0
+    )
     return before // POSTS_PER_PAGE + 1
 
 

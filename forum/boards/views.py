@@ -75,8 +75,12 @@ def new_thread(slug: str):  # type: ignore[no-untyped-def]
     form = ThreadForm()
     if form.validate_on_submit():
         outcome = services.create_thread(
-            current_user, board, form.title.data, form.body.data,
-            form.content_warning.data, form.confirm.data,
+            current_user,
+            board,
+            form.title.data,
+            form.body.data,
+            form.content_warning.data,
+            form.confirm.data,
         )
         _after_posting(outcome)
         return redirect(url_for("boards.thread", thread_id=outcome.post.thread_id))
@@ -115,8 +119,12 @@ def reply(thread_id: int):  # type: ignore[no-untyped-def]
     if form_ok:
         try:
             outcome = services.create_reply(
-                current_user, thread, form.body.data, parent,
-                form.content_warning.data, form.confirm.data,
+                current_user,
+                thread,
+                form.body.data,
+                parent,
+                form.content_warning.data,
+                form.confirm.data,
             )
         except services.PostingRefused as refused:
             form.body.errors = [REFUSALS[refused.reason]()]
@@ -124,9 +132,7 @@ def reply(thread_id: int):  # type: ignore[no-untyped-def]
             _after_posting(outcome)
             return redirect(url_for("boards.post", post_id=outcome.post.id))
     status = 400 if form.is_submitted() else 200
-    return render_template(
-        "boards/reply.html", form=form, thread=thread, parent=parent
-    ), status
+    return render_template("boards/reply.html", form=form, thread=thread, parent=parent), status
 
 
 @bp.route("/posts/<id:post_id>")
@@ -155,7 +161,8 @@ def edit(post_id: int):  # type: ignore[no-untyped-def]
     elif form.validate_on_submit():
         try:
             outcome = services.edit_post(
-                post, form.body.data,
+                post,
+                form.body.data,
                 title=form.title.data if post.is_root else None,
                 content_warning=form.content_warning.data,
                 confirmed=form.confirm.data,

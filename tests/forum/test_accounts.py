@@ -81,7 +81,9 @@ def test_login_by_pseudonym_any_case(client, app):
 def test_login_failure_says_the_same_for_unknown_and_wrong_password(client, app, pseudonym):
     with app.app_context():
         factories.user("Marche Lente")
-    response = client.post("/login", data={"pseudonym": pseudonym, "password": "mauvais mot de passe"})
+    response = client.post(
+        "/login", data={"pseudonym": pseudonym, "password": "mauvais mot de passe"}
+    )
     assert response.status_code == 400
     assert "Pseudonyme ou mot de passe incorrect." in factories.text(response)
 
@@ -111,7 +113,8 @@ def test_next_only_leads_to_same_site_paths(client, app, target, expected):
     with app.app_context():
         factories.user("Galet")
     response = client.post(
-        "/login", query_string={"next": target},
+        "/login",
+        query_string={"next": target},
         data={"pseudonym": "Galet", "password": factories.PASSWORD},
     )
     assert response.status_code == 302
@@ -167,7 +170,11 @@ def test_password_change_refuses_a_wrong_current_password(client, app):
     factories.login(client, "Galet")
     response = client.post(
         "/me/password",
-        data={"current_password": "pas le bon du tout", "password": "x" * 12, "password_confirm": "x" * 12},
+        data={
+            "current_password": "pas le bon du tout",
+            "password": "x" * 12,
+            "password_confirm": "x" * 12,
+        },
     )
     assert response.status_code == 400
     assert "n'est pas votre mot de passe actuel" in factories.text(response)
@@ -179,7 +186,9 @@ def test_cli_grants_roles(app, runner):
     with app.app_context():
         factories.user("Galet")
         factories.board("deuil")
-    assert runner.invoke(args=["forum", "grant-moderator", "galet", "--board", "deuil"]).exit_code == 0
+    assert (
+        runner.invoke(args=["forum", "grant-moderator", "galet", "--board", "deuil"]).exit_code == 0
+    )
     assert runner.invoke(args=["forum", "grant-admin", "Galet"]).exit_code == 0
     with app.app_context():
         user = db.session.scalar(select(User))

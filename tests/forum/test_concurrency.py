@@ -35,7 +35,9 @@ def test_concurrent_replies_are_all_stored_and_counted(app):
     assert statuses == [302] * (WRITERS * REPLIES_EACH)
     with app.app_context():
         stored = db.session.scalar(
-            select(func.count()).select_from(Post).where(Post.thread_id == tid, Post.parent_id.is_not(None))
+            select(func.count())
+            .select_from(Post)
+            .where(Post.thread_id == tid, Post.parent_id.is_not(None))
         )
         assert stored == WRITERS * REPLIES_EACH
         assert db.session.get(Thread, tid).reply_count == stored

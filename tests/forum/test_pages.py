@@ -50,7 +50,15 @@ def test_english_and_french_pages_are_complete(client, app, lang):
     english_only = ["Need help now?", "Sign out", "Reply", "Edit", "Charter", "Thank you"]
     french_only = ["Besoin d'aide", "Se déconnecter", "Répondre", "Modifier", "Charte", "Merci"]
     unwanted = english_only if lang == "fr" else french_only
-    for url in ["/", "/charter", "/help", "/boards/deuil", f"/threads/{tid}", "/me", "/boards/deuil/new"]:
+    for url in [
+        "/",
+        "/charter",
+        "/help",
+        "/boards/deuil",
+        f"/threads/{tid}",
+        "/me",
+        "/boards/deuil/new",
+    ]:
         page = factories.text(client.get(url))
         assert f'<html lang="{lang}">' in page
         for word in unwanted:
@@ -61,7 +69,16 @@ def test_charter_and_crisis_resources(client):
     charter = factories.text(client.get("/charter"))
     assert "Je parle en «\u00a0je\u00a0»." in charter
     help_page = factories.text(client.get("/help"))
-    for number in ("3114", "09 72 39 40 50", "0800 32 123", "143", "1 866 APPELLE", "988", "112", "911"):
+    for number in (
+        "3114",
+        "09 72 39 40 50",
+        "0800 32 123",
+        "143",
+        "1 866 APPELLE",
+        "988",
+        "112",
+        "911",
+    ):
         assert number in help_page
     assert 'href="/help"' in factories.text(client.get("/boards/none"))  # on every page, even a 404
 
@@ -73,7 +90,11 @@ def test_home_groups_boards_by_theme_with_recent_activity(client, app):
         factories.board("alcool", name="Alcool", theme="addictions")
         factories.thread(deuil, member, "Le premier anniversaire")
     page = factories.text(client.get("/"))
-    assert page.index("Émotions et épreuves de la vie") < page.index("Deuil") < page.index("Addictions")
+    assert (
+        page.index("Émotions et épreuves de la vie")
+        < page.index("Deuil")
+        < page.index("Addictions")
+    )
     assert "Le premier anniversaire" in page
 
 
@@ -98,7 +119,9 @@ def test_too_large_request_is_413_with_a_friendly_page(client, app):
         factories.user("Galet")
         factories.board("deuil")
     factories.login(client, "Galet")
-    response = client.post("/boards/deuil/new", data={"title": "x", "body": "x" * (10 * 1024 * 1024)})
+    response = client.post(
+        "/boards/deuil/new", data={"title": "x", "body": "x" * (10 * 1024 * 1024)}
+    )
     assert response.status_code == 413
     assert "trop volumineux" in factories.text(response)
 
@@ -122,13 +145,19 @@ def test_seed_demo_is_idempotent(app, runner):
     first = runner.invoke(args=["forum", "seed-demo"])
     assert first.exit_code == 0, first.output
     with app.app_context():
-        counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (Board, Thread, Post, User)]
+        counts = [
+            db.session.scalar(select(func.count()).select_from(m))
+            for m in (Board, Thread, Post, User)
+        ]
         assert counts[0] >= 8 and counts[1] >= 16 and counts[2] > counts[1]
         assert db.session.scalar(select(func.count()).select_from(Board).where(Board.members_only))
     second = runner.invoke(args=["forum", "seed-demo"])
     assert second.exit_code == 0 and "0 new boards, 0 new threads, 0 new posts" in second.output
     with app.app_context():
-        again = [db.session.scalar(select(func.count()).select_from(m)) for m in (Board, Thread, Post, User)]
+        again = [
+            db.session.scalar(select(func.count()).select_from(m))
+            for m in (Board, Thread, Post, User)
+        ]
     assert again == counts
 
 
@@ -150,11 +179,23 @@ def test_create_board_refuses_bad_input(app, runner, args, error):
 
 def test_create_board(app, runner, client):
     result = runner.invoke(
-        args=["forum", "create-board", "--slug", "jeu", "--name", "Jeu", "--theme", "addictions", "--members-only"]
+        args=[
+            "forum",
+            "create-board",
+            "--slug",
+            "jeu",
+            "--name",
+            "Jeu",
+            "--theme",
+            "addictions",
+            "--members-only",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert client.get("/boards/jeu").status_code == 404  # members only
-    again = runner.invoke(args=["forum", "create-board", "--slug", "jeu", "--name", "J", "--theme", "x"])
+    again = runner.invoke(
+        args=["forum", "create-board", "--slug", "jeu", "--name", "J", "--theme", "x"]
+    )
     assert again.exit_code != 0 and "already exists" in again.output
 
 

@@ -48,7 +48,9 @@ def test_refused_pseudonyms(raw, problem):
     assert pseudonyms.problem(pseudonyms.normalize(raw)) == problem
 
 
-@pytest.mark.parametrize("raw", ["Zoé", "Colibri Serein", "marche-lente", "Lou_92", "李小龍", "Ólafur"])
+@pytest.mark.parametrize(
+    "raw", ["Zoé", "Colibri Serein", "marche-lente", "Lou_92", "李小龍", "Ólafur"]
+)
 def test_accepted_pseudonyms(raw):
     assert pseudonyms.problem(pseudonyms.normalize(raw)) is None
 

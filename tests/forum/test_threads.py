@@ -13,8 +13,11 @@ def world(app):
     """A board, two members, and a thread by the first one."""
     with app.app_context():
         board = factories.board("deuil", name="Deuil")
-        lou, sam = factories.user("Lou"), factories.user("Sam")
-        thread = factories.thread(board, lou, "Ses habits dans l'armoire", "Je n'arrive pas à trier.")
+        lou = factories.user("Lou")
+        factories.user("Sam")
+        thread = factories.thread(
+            board, lou, "Ses habits dans l'armoire", "Je n'arrive pas à trier."
+        )
         return {"board": board.slug, "thread": thread.id, "lou": "Lou", "sam": "Sam"}
 
 
@@ -50,7 +53,9 @@ def test_replies_form_a_tree(client, app, world):
     first = client.post(f"/threads/{tid}/reply", data={"body": "Réponse au sujet"})
     first_id = int(first.headers["Location"].rsplit("/", 1)[1])
     client.post(f"/threads/{tid}/reply", data={"body": "Autre réponse au sujet"})
-    nested = client.post(f"/threads/{tid}/reply", data={"body": "Réponse à la réponse", "parent_id": str(first_id)})
+    nested = client.post(
+        f"/threads/{tid}/reply", data={"body": "Réponse à la réponse", "parent_id": str(first_id)}
+    )
     nested_id = int(nested.headers["Location"].rsplit("/", 1)[1])
     html = client.get(f"/threads/{tid}").get_data(as_text=True)
     order = post_ids_in_order(html)
@@ -74,7 +79,7 @@ def test_deep_replies_are_flattened_with_an_in_reply_to_link(client, app, world)
     assert post_ids_in_order(html)[1:] == chain
     deepest = chain[-1]
     assert f'id="post-{deepest}" class="post depth-{tree.MAX_DEPTH}"' in html
-    article = html[html.index(f'id="post-{deepest}"'):]
+    article = html[html.index(f'id="post-{deepest}"') :]
     article = article[: article.index("</article>")]
     assert "en réponse à Sam" in factories.text_of(article)
     assert f'href="/posts/{chain[-2]}"' in article
@@ -111,7 +116,9 @@ def test_thread_page_query_count_does_not_grow_with_the_thread(app, client, coun
             parent = parents[(i * 7) % len(parents)]
             post = factories.reply(big, authors[i % 5], f"réponse {i}", parent)
             parents.append(post)
-            db.session.add(Reaction(post_id=post.id, user_id=authors[(i + 1) % 5].id, kind="thanks"))
+            db.session.add(
+                Reaction(post_id=post.id, user_id=authors[(i + 1) % 5].id, kind="thanks")
+            )
         db.session.commit()
         small_id, big_id = small.id, big.id
         assert db.session.get(Thread, big_id).reply_count == 2000
@@ -134,7 +141,7 @@ def test_board_lists_pinned_first_then_by_last_activity(client, app, world):
         board = db.session.scalar(select(factories.Board))
         sam = db.session.scalar(select(factories.User).where(factories.User.pseudonym == "Sam"))
         old = factories.thread(board, sam, "Ancien sujet")
-        new = factories.thread(board, sam, "Sujet récent")
+        factories.thread(board, sam, "Sujet récent")
         factories.reply(old, sam, "je relance")  # the old thread becomes the most active
         pinned = factories.thread(board, sam, "Épinglé")
         pinned.is_pinned = True
@@ -181,7 +188,9 @@ def test_delete_keeps_the_place_in_the_tree(client, app, world):
     first_id = int(first.headers["Location"].rsplit("/", 1)[1])
     client.post("/logout")
     factories.login(client, "Lou")
-    child = client.post(f"/threads/{tid}/reply", data={"body": "Ma réponse", "parent_id": str(first_id)})
+    child = client.post(
+        f"/threads/{tid}/reply", data={"body": "Ma réponse", "parent_id": str(first_id)}
+    )
     child_id = int(child.headers["Location"].rsplit("/", 1)[1])
     client.post("/logout")
     factories.login(client, "Sam")
@@ -207,7 +216,9 @@ def test_reactions_toggle_and_count(client, app, world):
         kinds = db.session.scalars(select(Reaction.kind)).all()
         assert [k.value for k in kinds] == ["courage"]
     html = client.get(f"/threads/{world['thread']}").get_data(as_text=True)
-    assert re.search(r'value="courage" aria-pressed="true">Courage <span class="count">1</span>', html)
+    assert re.search(
+        r'value="courage" aria-pressed="true">Courage <span class="count">1</span>', html
+    )
     assert 'value="thanks" aria-pressed="false">Merci</button>' in html
     assert client.post(f"/posts/{post_id}/react", data={"kind": "downvote"}).status_code == 400
 
@@ -220,7 +231,7 @@ def test_content_warning_folds_the_body(client, app, world):
     )
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     summary = html.index("<summary>")
-    assert "évocation de suicide" in html[summary: summary + 200]
+    assert "évocation de suicide" in html[summary : summary + 200]
     assert html.index("<details") < html.index("Le récit") < html.index("</details>")
     board = factories.text(client.get(f"/boards/{world['board']}"))
     assert "Avertissement\u00a0: évocation de suicide" in board
@@ -237,7 +248,9 @@ def test_members_only_board_is_invisible_to_visitors(client, app):
     factories.login(client, "Noa")
     assert "Espace LGBTQ+" in factories.text(client.get("/"))
     page = client.get("/boards/lgbtq")
-    assert page.status_code == 200 and '<meta name="robots" content="noindex">' in page.get_data(as_text=True)
+    assert page.status_code == 200 and '<meta name="robots" content="noindex">' in page.get_data(
+        as_text=True
+    )
 
 
 def test_reply_counts_only_what_visitors_can_see(app, world):
@@ -247,7 +260,9 @@ def test_reply_counts_only_what_visitors_can_see(app, world):
         for _ in range(3):
             factories.reply(thread, sam)
         visible = db.session.scalar(
-            select(func.count()).select_from(Post).where(
+            select(func.count())
+            .select_from(Post)
+            .where(
                 Post.thread_id == thread.id, Post.parent_id.is_not(None), Post.deleted_at.is_(None)
             )
         )

@@ -29,13 +29,17 @@ def test_every_post_and_edit_is_reviewed_once(client, app, reviewed):
         factories.board("deuil")
         factories.user("Galet")
     factories.login(client, "Galet")
-    thread_url = client.post("/boards/deuil/new", data={"title": "T", "body": "premier"}).headers["Location"]
+    thread_url = client.post("/boards/deuil/new", data={"title": "T", "body": "premier"}).headers[
+        "Location"
+    ]
     client.post(f"{thread_url}/reply", data={"body": "deuxième"})
     with app.app_context():
         reply_id = db.session.scalar(select(Post.id).where(Post.parent_id.is_not(None)))
     client.post(f"/posts/{reply_id}/edit", data={"body": "deuxième, corrigé"})
     assert [(text, kw["is_edit"]) for text, kw, _ in reviewed] == [
-        ("premier", False), ("deuxième", False), ("deuxième, corrigé", True)
+        ("premier", False),
+        ("deuxième", False),
+        ("deuxième, corrigé", True),
     ]
     assert all(d.action is pipeline.Action.PUBLISH for *_, d in reviewed)
     assert reviewed[2][1]["post_id"] == reply_id  # the text is stored before it is judged
@@ -74,4 +78,6 @@ def test_server_error_page_is_friendly_and_rolls_back(app, client):
     assert response.status_code == 500
     assert "Rien de ce que vous avez écrit n'est perdu" in factories.text(response)
     with app.app_context():
-        assert db.session.scalar(select(factories.Board).where(factories.Board.slug == "half")) is None
+        assert (
+            db.session.scalar(select(factories.Board).where(factories.Board.slug == "half")) is None
+        )
