@@ -40,6 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_DURATION=60 * 60 * 24 * 30,
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead: a slow writer keeps their text
+        # Every validator carries its own translated message; skip loading WTForms' catalogue
+        # on each request.
+        WTF_I18N_ENABLED=False,
         BABEL_DEFAULT_LOCALE="fr",
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, request
 from flask_babel import format_datetime, format_timedelta
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined
 from markupsafe import Markup
@@ -13,7 +15,6 @@ from werkzeug.routing import IntegerConverter
 
 from models import utcnow
 
-from .forms import EmptyForm, LanguageForm
 from .i18n import LANGUAGES, select_locale
 
 MAX_ID = 2**31 - 1
@@ -30,6 +31,29 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(map, min=1, max=MAX_ID)
+
+
+def post_labels() -> dict[str, Any]:
+    """Every string a post shows, translated once per page rather than once per post."""
+    return {
+        "former_member": _("former member"),
+        "edited": _("edited"),
+        "pending": _("Waiting for review: only you and the moderators see it"),
+        "deleted": _("Message deleted by its author."),
+        "hidden": _("This message is hidden while moderators review it."),
+        "removed": _("This message was removed by the moderators."),
+        "reactions": _("Reactions"),
+        "reaction_kinds": [(kind, str(label)) for kind, label in REACTION_LABELS.items()],
+        "reply": _("Reply"),
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "delete_confirm": _(
+            "Delete this message for good? Its place stays, marked “message deleted”."
+        ),
+        "delete_yes": _("Yes, delete it"),
+        "cw": _("Content warning:"),
+        "open": _("open to read"),
+    }
 
 
 def ago(moment: datetime | None) -> str:
@@ -50,7 +74,7 @@ def stored_html(html: str) -> Markup:
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     app.jinja_env.filters.update(ago=ago, when=when, stored_html=stored_html)
-    app.jinja_env.globals["reaction_labels"] = REACTION_LABELS
+    app.jinja_env.globals.update(reaction_labels=REACTION_LABELS, post_labels=post_labels)
     app.jinja_env.undefined = StrictUndefined
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -60,8 +84,5 @@ def init_app(app: Flask) -> None:
         return {
             "languages": LANGUAGES,
             "current_locale": select_locale(),
-            # formdata=None: never parse the request body here (it may be the 413 itself).
-            "language_form": LanguageForm(formdata=None),
-            "empty_form": EmptyForm(formdata=None),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

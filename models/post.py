@@ -74,8 +74,9 @@ class Thread(Base):
 class Post(Base):
     __tablename__ = "posts"
     __table_args__ = (
-        # Thread pages read posts in tree order: (thread_id, path).
-        Index("ix_posts_thread_path", "thread_id", "path"),
+        # Thread pages read posts in tree order; status and author make the index covering
+        # for the visibility filter, so deep pages never touch the table to skip rows.
+        Index("ix_posts_thread_tree", "thread_id", "path", "status", "author_id"),
         Index("ix_posts_author", "author_id"),
         Index("ix_posts_parent", "parent_id"),
     )

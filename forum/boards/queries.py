@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from models import Board, Post, PostStatus, Reaction, ReactionKind, Thread, User, db
@@ -15,7 +16,7 @@ from models import Board, Post, PostStatus, Reaction, ReactionKind, Thread, User
 from ..permissions import can_moderate, can_read_board
 
 THREADS_PER_PAGE = 25
-POSTS_PER_PAGE = 50
+POSTS_PER_PAGE = 25
 
 
 @dataclass
@@ -151,46 +152,69 @@ def _visible_posts_filter(thread: Thread, user: Any, moderator: bool):  # type: 
     return and_(condition, Post.status != PostStatus.PENDING)
 
 
-def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
-    board = thread.board
-    moderator = can_moderate(user, board)
-    visible = _visible_posts_filter(thread, user, moderator)
-    total = db.session.scalar(select(func.count()).select_from(Post).where(visible)) or 0
-    page = _page(number, POSTS_PER_PAGE, total)
+@lru_cache(maxsize=None)
+def _thread_statements(audience: str):  # type: ignore[no-untyped-def]
+    """Count and page statements for one audience, built once (parameters bound later)."""
+    visible = Post.thread_id == bindparam("thread_id")
+    if audience == "member":
+        visible = and_(
+            visible,
+            or_(Post.status != PostStatus.PENDING, Post.author_id == bindparam("viewer_id")),
+        )
+    elif audience == "public":
+        visible = and_(visible, Post.status != PostStatus.PENDING)
+    count = select(func.count()).select_from(Post).where(visible)
+    # Late row lookup: the offset walks the covering (thread_id, path, ...) index only.
     ids = (
         select(Post.id)
         .where(visible)
         .order_by(Post.path)
-        .limit(page.per_page)
-        .offset(page.offset)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
         .scalar_subquery()
     )
-    author = aliased(User)
-    parent = aliased(Post)
-    parent_author = aliased(User)
-    rows = db.session.execute(
+    author, parent, parent_author = aliased(User), aliased(Post), aliased(User)
+    rows = (
         select(Post, author.pseudonym, parent.depth, parent_author.pseudonym)
         .outerjoin(author, author.id == Post.author_id)
         .outerjoin(parent, parent.id == Post.parent_id)
         .outerjoin(parent_author, parent_author.id == parent.author_id)
         .where(Post.id.in_(ids))
         .order_by(Post.path)
+    )
+    page_ids = bindparam("post_ids", expanding=True)
+    reactions = (
+        select(Reaction.post_id, Reaction.kind, func.count())
+        .where(Reaction.post_id.in_(page_ids))
+        .group_by(Reaction.post_id, Reaction.kind)
+    )
+    mine = select(Reaction.post_id, Reaction.kind).where(
+        Reaction.post_id.in_(page_ids), Reaction.user_id == bindparam("viewer_id")
+    )
+    return count, rows, reactions, mine
+
+
+def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
+    board = thread.board
+    moderator = can_moderate(user, board)
+    member = getattr(user, "is_authenticated", False)
+    audience = "all" if moderator else "member" if member else "public"
+    count, rows_stmt, reactions_stmt, mine_stmt = _thread_statements(audience)
+    params: dict[str, Any] = {"thread_id": thread.id, "viewer_id": user.id if member else None}
+    total = db.session.scalar(count, params) or 0
+    page = _page(number, POSTS_PER_PAGE, total)
+    rows = db.session.execute(
+        rows_stmt, {**params, "limit": page.per_page, "offset": page.offset}
     ).all()
     page_ids = [row[0].id for row in rows]
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     mine: dict[int, set[str]] = defaultdict(set)
     if page_ids:
-        for post_id, kind, n in db.session.execute(
-            select(Reaction.post_id, Reaction.kind, func.count())
-            .where(Reaction.post_id.in_(page_ids))
-            .group_by(Reaction.post_id, Reaction.kind)
-        ):
+        for post_id, kind, n in db.session.execute(reactions_stmt, {"post_ids": page_ids}):
             counts[post_id][ReactionKind(kind).value] = n
-        if getattr(user, "is_authenticated", False):
+        if member:
             for post_id, kind in db.session.execute(
-                select(Reaction.post_id, Reaction.kind).where(
-                    Reaction.post_id.in_(page_ids), Reaction.user_id == user.id
-                )
+                mine_stmt, {"post_ids": page_ids, "viewer_id": user.id}
             ):
                 mine[post_id].add(ReactionKind(kind).value)
     on_page = set(page_ids)
@@ -205,7 +229,7 @@ def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
         content_visible = (
             post.status == PostStatus.PUBLISHED
             or moderator
-            or (getattr(user, "is_authenticated", False) and post.author_id == user.id)
+            or (member and post.author_id == user.id)
         )
         views.append(
             PostView(

@@ -96,7 +96,7 @@ def thread(thread_id: int):  # type: ignore[no-untyped-def]
     except queries.PageNotFound:
         abort(404)
     return render_template(
-        "boards/thread.html", view=view, reply_form=ReplyForm(), action_form=EmptyForm()
+        "boards/thread.html", view=view, reply_form=ReplyForm()
     )
 
 
