@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, request
-from flask_babel import format_datetime, format_timedelta
+from babel.dates import format_timedelta
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined
@@ -56,10 +58,35 @@ def post_labels() -> dict[str, Any]:
     }
 
 
+# Babel's own units and rounding threshold, coarsest first.
+_UNITS = (
+    ("year", 3600 * 24 * 365),
+    ("month", 3600 * 24 * 30),
+    ("week", 3600 * 24 * 7),
+    ("day", 3600 * 24),
+    ("hour", 3600),
+    ("minute", 60),
+)
+
+
+@lru_cache(maxsize=2048)
+def _ago_text(locale: str, unit: str, value: int) -> str:
+    seconds = dict(_UNITS)[unit] * value
+    return format_timedelta(
+        timedelta(seconds=-seconds), granularity=unit, add_direction=True, locale=locale
+    )
+
+
 def ago(moment: datetime | None) -> str:
+    """"il y a 3 heures": Babel's wording, cached, since Babel takes ~0.2 ms to compute it."""
     if moment is None:
         return ""
-    return format_timedelta(moment - utcnow(), add_direction=True, granularity="minute")
+    seconds = abs((utcnow() - moment).total_seconds())
+    for unit, size in _UNITS:
+        if seconds / size >= 0.85:
+            break
+    value = max(1, round(seconds / size))
+    return _ago_text(str(get_locale()), unit, value)
 
 
 def when(moment: datetime | None) -> str:
