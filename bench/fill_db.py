@@ -54,20 +54,25 @@ SPAN = timedelta(days=3 * 365)
 BATCH = 20_000
 
 WORDS = (
-    "je tu il elle on nous vous ils elles moi toi lui mon ma mes ton ta tes son sa ses notre "
-    "votre leur le la les un une des du de à au aux et ou mais donc car ni que qui quoi dont "
-    "quand comme si pas plus jamais toujours encore déjà aussi très trop peu beaucoup vraiment "
-    "juste seulement parfois souvent hier demain aujourd'hui soir matin nuit semaine mois année "
-    "temps jour moment fois vie famille ami amie mère père sœur frère enfant travail médecin "
-    "psychologue traitement rendez-vous sommeil fatigue angoisse peur colère tristesse joie "
-    "espoir courage force douleur souvenir manque silence parole écoute aide soutien groupe "
-    "forum message réponse question conseil chemin pas étape progrès rechute envie besoin "
-    "être avoir faire dire aller voir savoir pouvoir vouloir venir devoir prendre trouver "
-    "donner parler penser sentir vivre dormir manger pleurer respirer marcher attendre "
-    "essayer comprendre accepter oublier garder partager remercier lire écrire tenir "
-    "bien mal mieux petit grand long difficile simple lourd léger vrai seul ensemble fier "
-    "doux calme fragile nouveau dernier premier bon"
-).split()
+    "je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "moi", "toi", "lui", "mon",
+    "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "votre", "leur", "le", "la",
+    "les", "un", "une", "des", "du", "de", "à", "au", "aux", "et", "ou", "mais", "donc", "car",
+    "ni", "que", "qui", "quoi", "dont", "quand", "comme", "si", "pas", "plus", "jamais",
+    "toujours", "encore", "déjà", "aussi", "très", "trop", "peu", "beaucoup", "vraiment", "juste",
+    "seulement", "parfois", "souvent", "hier", "demain", "aujourd'hui", "soir", "matin", "nuit",
+    "semaine", "mois", "année", "temps", "jour", "moment", "fois", "vie", "famille", "ami", "amie",
+    "mère", "père", "sœur", "frère", "enfant", "travail", "médecin", "psychologue", "traitement",
+    "rendez-vous", "sommeil", "fatigue", "angoisse", "peur", "colère", "tristesse", "joie",
+    "espoir", "courage", "force", "douleur", "souvenir", "manque", "silence", "parole", "écoute",
+    "aide", "soutien", "groupe", "forum", "message", "réponse", "question", "conseil", "chemin",
+    "pas", "étape", "progrès", "rechute", "envie", "besoin", "être", "avoir", "faire", "dire",
+    "aller", "voir", "savoir", "pouvoir", "vouloir", "venir", "devoir", "prendre", "trouver",
+    "donner", "parler", "penser", "sentir", "vivre", "dormir", "manger", "pleurer", "respirer",
+    "marcher", "attendre", "essayer", "comprendre", "accepter", "oublier", "garder", "partager",
+    "remercier", "lire", "écrire", "tenir", "bien", "mal", "mieux", "petit", "grand", "long",
+    "difficile", "simple", "lourd", "léger", "vrai", "seul", "ensemble", "fier", "doux", "calme",
+    "fragile", "nouveau", "dernier", "premier", "bon"
+)
 EMPHASIS = ("**", "*")
 TITLE_STARTS = (
     "Comment vous faites pour", "Besoin de conseils pour", "Première fois que j'ose",
@@ -111,7 +116,7 @@ def absolute_url(url: str) -> str:
 
 def sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
 
@@ -178,10 +183,12 @@ def make_bodies(rng: random.Random, count: int) -> list[tuple[str, str]]:
                 mark = rng.choice(EMPHASIS)
                 chosen[i] = f"{mark}{chosen[i]}{mark}"
             sentence = " ".join(chosen)
-            sentences.append(sentence[0].upper() + sentence[1:] + rng.choice((".", ".", ".", " ?", " !")))
+            end = rng.choice((".", ".", ".", " ?", " !"))
+            sentences.append(sentence[0].upper() + sentence[1:] + end)
             words += n
         paragraphs: list[str] = []
-        cut = sorted(rng.sample(range(1, len(sentences)), k=min(len(sentences) - 1, rng.randint(0, 2))))
+        breaks = min(len(sentences) - 1, rng.randint(0, 2))
+        cut = sorted(rng.sample(range(1, len(sentences)), k=breaks))
         start = 0
         for c in [*cut, len(sentences)]:
             paragraphs.append(" ".join(sentences[start:c]))
@@ -315,8 +322,9 @@ def fill(args: argparse.Namespace) -> dict:
         for i in rng.choices(range(n_threads), weights=weights, k=other_replies):
             counts[i] += 1
     counts[big] = big_replies
+    largest = max((c for i, c in enumerate(counts) if i != big), default=0)
     log(f"plan: {n_threads} threads, busiest board {boards[busiest]['slug']} "
-        f"({board_of.count(busiest)} threads), largest other thread {max(c for i, c in enumerate(counts) if i != big) if n_threads > 1 else 0} replies", started)
+        f"({board_of.count(busiest)} threads), largest other thread {largest} replies", started)
 
     # ---- posts: times, parents, then chronological ids
     timeline: list[tuple[float, int, int]] = []
@@ -326,7 +334,8 @@ def fill(args: argparse.Namespace) -> dict:
         c, n = created[i], counts[i]
         remaining = max(60.0, span - c - 60)
         life = remaining if i == big else min(remaining, rng.expovariate(1 / (21 * 86400)) + 3600)
-        times = sorted(c + 60 + life * (rng.random() if i == big else rng.random() ** 2) for _ in range(n))
+        shape = 1 if i == big else 2  # replies come soon after the first post, except the big one
+        times = sorted(c + 60 + life * rng.random() ** shape for _ in range(n))
         last_activity.append(times[-1] if times else c)
         timeline.append((c, i, 0))
         timeline.extend((t, i, j) for j, t in enumerate(times, start=1))
@@ -417,7 +426,10 @@ def fill(args: argparse.Namespace) -> dict:
         first_ids = [local_ids[i][0] for i in range(n_threads)]
         seen: set[tuple[int, int, str]] = set()
         while len(seen) < n_reactions:
-            pid = first_ids[rng.randrange(n_threads)] if rng.random() < 0.3 else rng.randint(1, n_posts)
+            if rng.random() < 0.3:  # first posts get more than their share
+                pid = first_ids[rng.randrange(n_threads)]
+            else:
+                pid = rng.randint(1, n_posts)
             seen.add((pid, rng.randint(1, n_members), rng.choice(KINDS)))
         reaction_rows = []
         for pid, uid, kind in sorted(seen):
@@ -494,7 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     args.fixture.parent.mkdir(parents=True, exist_ok=True)
     args.fixture.write_text(json.dumps(fixture, indent=2) + "\n")
     print(f"fixture written to {args.fixture}")
-    print(json.dumps({k: fixture[k] for k in ("big_thread", "busiest_board", "fill_seconds", "db_bytes")}))
+    keys = ("big_thread", "busiest_board", "fill_seconds", "db_bytes")
+    print(json.dumps({k: fixture[k] for k in keys}))
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, jsonify, redirect, render_template, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -12,7 +12,6 @@ from models import db
 
 from .accounts import services as accounts
 from .boards import queries
-from .forms import LanguageForm
 from .i18n import LANGUAGES
 from .navigation import safe_next
 from .themes import theme_label
@@ -42,14 +41,16 @@ def help():  # type: ignore[no-untyped-def]  # noqa: A001
     return render_template("pages/help.html")
 
 
-@bp.route("/language", methods=["POST"])
+@bp.route("/language", methods=["GET", "POST"])
 def language():  # type: ignore[no-untyped-def]
-    form = LanguageForm()
-    target = safe_next(form.next.data) or url_for("pages.home")
-    if form.validate_on_submit() and form.lang.data in LANGUAGES:
-        session["lang"] = form.lang.data
+    """Switch language. A plain link (GET), so that visitors carry no cookie until they choose."""
+    values = request.values
+    target = safe_next(values.get("next")) or url_for("pages.home")
+    lang = values.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
         if current_user.is_authenticated:
-            accounts.set_locale(current_user._get_current_object(), form.lang.data)
+            accounts.set_locale(current_user._get_current_object(), lang)
     return redirect(target)
 
 

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, request
 from babel.dates import format_timedelta
+from flask import Flask, request
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -82,11 +82,8 @@ def ago(moment: datetime | None) -> str:
     if moment is None:
         return ""
     seconds = abs((utcnow() - moment).total_seconds())
-    for unit, size in _UNITS:
-        if seconds / size >= 0.85:
-            break
-    value = max(1, round(seconds / size))
-    return _ago_text(str(get_locale()), unit, value)
+    unit, size = next(((u, n) for u, n in _UNITS if seconds / n >= 0.85), _UNITS[-1])
+    return _ago_text(str(get_locale()), unit, max(1, round(seconds / size)))
 
 
 def when(moment: datetime | None) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select
@@ -152,7 +152,7 @@ def _visible_posts_filter(thread: Thread, user: Any, moderator: bool):  # type: 
     return and_(condition, Post.status != PostStatus.PENDING)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _thread_statements(audience: str):  # type: ignore[no-untyped-def]
     """Count and page statements for one audience, built once (parameters bound later)."""
     visible = Post.thread_id == bindparam("thread_id")

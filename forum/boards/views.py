@@ -96,7 +96,10 @@ def thread(thread_id: int):  # type: ignore[no-untyped-def]
     except queries.PageNotFound:
         abort(404)
     return render_template(
-        "boards/thread.html", view=view, reply_form=ReplyForm()
+        "boards/thread.html",
+        view=view,
+        # Only members get a form (and so a CSRF token): visitors carry no cookie.
+        reply_form=ReplyForm() if current_user.is_authenticated else None,
     )
 
 

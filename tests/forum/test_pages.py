@@ -207,3 +207,16 @@ def test_pages_use_no_third_party_resource(client, app):
         for src in re.findall(r'(?:src|href)="([^"]+)"', html):
             assert src.startswith(("/", "#")), (url, src)
         assert "<script" not in html
+
+
+def test_visitors_are_given_no_cookie(client, app):
+    with app.app_context():
+        board = factories.board("deuil")
+        thread = factories.thread(board, factories.user("Galet"), "Sujet")
+        tid = thread.id
+    for url in ["/", "/boards/deuil", f"/threads/{tid}", "/charter", "/help", "/nowhere"]:
+        response = client.get(url)
+        assert "Set-Cookie" not in response.headers, url
+    choice = client.get("/language", query_string={"lang": "en", "next": "/help"})
+    assert choice.status_code == 302 and choice.headers["Location"] == "/help"
+    assert "session=" in choice.headers["Set-Cookie"]
