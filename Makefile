@@ -25,8 +25,8 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po
 
 # Re-extract the strings to translate and merge them into the catalogues.
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --omit-header .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --omit-header --ignore-dirs=".venv tests bench migrations instance" .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 run: translations
 	$(FLASK) db upgrade

@@ -54,43 +54,253 @@ SPAN = timedelta(days=3 * 365)
 BATCH = 20_000
 
 WORDS = (
-    "je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "moi", "toi", "lui", "mon",
-    "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "votre", "leur", "le", "la",
-    "les", "un", "une", "des", "du", "de", "à", "au", "aux", "et", "ou", "mais", "donc", "car",
-    "ni", "que", "qui", "quoi", "dont", "quand", "comme", "si", "pas", "plus", "jamais",
-    "toujours", "encore", "déjà", "aussi", "très", "trop", "peu", "beaucoup", "vraiment", "juste",
-    "seulement", "parfois", "souvent", "hier", "demain", "aujourd'hui", "soir", "matin", "nuit",
-    "semaine", "mois", "année", "temps", "jour", "moment", "fois", "vie", "famille", "ami", "amie",
-    "mère", "père", "sœur", "frère", "enfant", "travail", "médecin", "psychologue", "traitement",
-    "rendez-vous", "sommeil", "fatigue", "angoisse", "peur", "colère", "tristesse", "joie",
-    "espoir", "courage", "force", "douleur", "souvenir", "manque", "silence", "parole", "écoute",
-    "aide", "soutien", "groupe", "forum", "message", "réponse", "question", "conseil", "chemin",
-    "pas", "étape", "progrès", "rechute", "envie", "besoin", "être", "avoir", "faire", "dire",
-    "aller", "voir", "savoir", "pouvoir", "vouloir", "venir", "devoir", "prendre", "trouver",
-    "donner", "parler", "penser", "sentir", "vivre", "dormir", "manger", "pleurer", "respirer",
-    "marcher", "attendre", "essayer", "comprendre", "accepter", "oublier", "garder", "partager",
-    "remercier", "lire", "écrire", "tenir", "bien", "mal", "mieux", "petit", "grand", "long",
-    "difficile", "simple", "lourd", "léger", "vrai", "seul", "ensemble", "fier", "doux", "calme",
-    "fragile", "nouveau", "dernier", "premier", "bon"
+    "je",
+    "tu",
+    "il",
+    "elle",
+    "on",
+    "nous",
+    "vous",
+    "ils",
+    "elles",
+    "moi",
+    "toi",
+    "lui",
+    "mon",
+    "ma",
+    "mes",
+    "ton",
+    "ta",
+    "tes",
+    "son",
+    "sa",
+    "ses",
+    "notre",
+    "votre",
+    "leur",
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "des",
+    "du",
+    "de",
+    "à",
+    "au",
+    "aux",
+    "et",
+    "ou",
+    "mais",
+    "donc",
+    "car",
+    "ni",
+    "que",
+    "qui",
+    "quoi",
+    "dont",
+    "quand",
+    "comme",
+    "si",
+    "pas",
+    "plus",
+    "jamais",
+    "toujours",
+    "encore",
+    "déjà",
+    "aussi",
+    "très",
+    "trop",
+    "peu",
+    "beaucoup",
+    "vraiment",
+    "juste",
+    "seulement",
+    "parfois",
+    "souvent",
+    "hier",
+    "demain",
+    "aujourd'hui",
+    "soir",
+    "matin",
+    "nuit",
+    "semaine",
+    "mois",
+    "année",
+    "temps",
+    "jour",
+    "moment",
+    "fois",
+    "vie",
+    "famille",
+    "ami",
+    "amie",
+    "mère",
+    "père",
+    "sœur",
+    "frère",
+    "enfant",
+    "travail",
+    "médecin",
+    "psychologue",
+    "traitement",
+    "rendez-vous",
+    "sommeil",
+    "fatigue",
+    "angoisse",
+    "peur",
+    "colère",
+    "tristesse",
+    "joie",
+    "espoir",
+    "courage",
+    "force",
+    "douleur",
+    "souvenir",
+    "manque",
+    "silence",
+    "parole",
+    "écoute",
+    "aide",
+    "soutien",
+    "groupe",
+    "forum",
+    "message",
+    "réponse",
+    "question",
+    "conseil",
+    "chemin",
+    "pas",
+    "étape",
+    "progrès",
+    "rechute",
+    "envie",
+    "besoin",
+    "être",
+    "avoir",
+    "faire",
+    "dire",
+    "aller",
+    "voir",
+    "savoir",
+    "pouvoir",
+    "vouloir",
+    "venir",
+    "devoir",
+    "prendre",
+    "trouver",
+    "donner",
+    "parler",
+    "penser",
+    "sentir",
+    "vivre",
+    "dormir",
+    "manger",
+    "pleurer",
+    "respirer",
+    "marcher",
+    "attendre",
+    "essayer",
+    "comprendre",
+    "accepter",
+    "oublier",
+    "garder",
+    "partager",
+    "remercier",
+    "lire",
+    "écrire",
+    "tenir",
+    "bien",
+    "mal",
+    "mieux",
+    "petit",
+    "grand",
+    "long",
+    "difficile",
+    "simple",
+    "lourd",
+    "léger",
+    "vrai",
+    "seul",
+    "ensemble",
+    "fier",
+    "doux",
+    "calme",
+    "fragile",
+    "nouveau",
+    "dernier",
+    "premier",
+    "bon",
 )
 EMPHASIS = ("**", "*")
 TITLE_STARTS = (
-    "Comment vous faites pour", "Besoin de conseils pour", "Première fois que j'ose",
-    "Je n'arrive plus à", "Un petit pas :", "Est-ce normal de", "Quelqu'un a déjà essayé de",
-    "Merci à vous, j'ai réussi à", "Difficile de", "Vos astuces pour", "Témoignage :",
-    "Question sur comment", "Je voudrais apprendre à", "Ça fait un an que j'essaie de",
+    "Comment vous faites pour",
+    "Besoin de conseils pour",
+    "Première fois que j'ose",
+    "Je n'arrive plus à",
+    "Un petit pas :",
+    "Est-ce normal de",
+    "Quelqu'un a déjà essayé de",
+    "Merci à vous, j'ai réussi à",
+    "Difficile de",
+    "Vos astuces pour",
+    "Témoignage :",
+    "Question sur comment",
+    "Je voudrais apprendre à",
+    "Ça fait un an que j'essaie de",
 )
 TITLE_ENDS = (
-    "tenir le coup le soir", "en parler à ma famille", "dormir la nuit", "reprendre le travail",
-    "demander de l'aide", "sortir de chez moi", "accepter le diagnostic", "dire non",
-    "garder espoir", "traverser les fêtes", "trouver un psychologue", "gérer la fatigue",
-    "respirer pendant une crise", "retrouver confiance", "écrire ce que je ressens",
-    "voir mes amis", "manger normalement", "passer une journée sans", "en parler au médecin",
+    "tenir le coup le soir",
+    "en parler à ma famille",
+    "dormir la nuit",
+    "reprendre le travail",
+    "demander de l'aide",
+    "sortir de chez moi",
+    "accepter le diagnostic",
+    "dire non",
+    "garder espoir",
+    "traverser les fêtes",
+    "trouver un psychologue",
+    "gérer la fatigue",
+    "respirer pendant une crise",
+    "retrouver confiance",
+    "écrire ce que je ressens",
+    "voir mes amis",
+    "manger normalement",
+    "passer une journée sans",
+    "en parler au médecin",
 )
 FIRST_NAMES = (
-    "camille", "lea", "manon", "chloe", "ines", "sarah", "julie", "emma", "louise", "alice",
-    "hugo", "lucas", "theo", "nathan", "louis", "jules", "arthur", "paul", "sacha", "noah",
-    "dominique", "claude", "morgane", "yanis", "amina", "fatou", "mehdi", "sofia", "eli", "nour",
+    "camille",
+    "lea",
+    "manon",
+    "chloe",
+    "ines",
+    "sarah",
+    "julie",
+    "emma",
+    "louise",
+    "alice",
+    "hugo",
+    "lucas",
+    "theo",
+    "nathan",
+    "louis",
+    "jules",
+    "arthur",
+    "paul",
+    "sacha",
+    "noah",
+    "dominique",
+    "claude",
+    "morgane",
+    "yanis",
+    "amina",
+    "fatou",
+    "mehdi",
+    "sofia",
+    "eli",
+    "nour",
 )
 WARNINGS = ("idées noires", "deuil", "automutilation", "violences", "hospitalisation")
 KINDS = ("thanks", "me_too", "courage", "bravo")
@@ -260,13 +470,21 @@ def fill(args: argparse.Namespace) -> dict:
         keys.add(key)
         skeletons.add(skel)
         joined = at(rng.random() * span * 0.6)
-        members.append({
-            "id": uid, "pseudonym": name, "pseudonym_key": key, "pseudonym_skeleton": skel,
-            "password_hash": password_hash, "is_admin": uid == 1,
-            "locale": rng.choice((None, None, None, "fr", "en")),
-            "charter_version": CHARTER_VERSION, "charter_accepted_at": joined,
-            "session_version": 1, "created_at": joined,
-        })
+        members.append(
+            {
+                "id": uid,
+                "pseudonym": name,
+                "pseudonym_key": key,
+                "pseudonym_skeleton": skel,
+                "password_hash": password_hash,
+                "is_admin": uid == 1,
+                "locale": rng.choice((None, None, None, "fr", "en")),
+                "charter_version": CHARTER_VERSION,
+                "charter_accepted_at": joined,
+                "session_version": 1,
+                "created_at": joined,
+            }
+        )
     # Who writes: a few members write a lot (Zipf-like weights, shuffled over the ids).
     activity = [1 / (rank + 5) ** 0.9 for rank in range(n_members)]
     rng.shuffle(activity)
@@ -290,11 +508,20 @@ def fill(args: argparse.Namespace) -> dict:
         else:
             slug, name, theme = f"espace-{k + 1}", f"Espace {k + 1}", "emotions"
             description, charter = "Un espace d'entraide.", "Bienveillance et respect."
-        boards.append({
-            "id": k + 1, "slug": slug, "name": name, "description": description, "theme": theme,
-            "members_only": False, "charter": charter, "charter_html": render_markdown(charter),
-            "position": k + 1, "created_at": start_at - timedelta(days=30),
-        })
+        boards.append(
+            {
+                "id": k + 1,
+                "slug": slug,
+                "name": name,
+                "description": description,
+                "theme": theme,
+                "members_only": False,
+                "charter": charter,
+                "charter_html": render_markdown(charter),
+                "position": k + 1,
+                "created_at": start_at - timedelta(days=30),
+            }
+        )
     moderators = [
         {"board_id": b["id"], "user_id": uid}
         for b in boards
@@ -323,8 +550,11 @@ def fill(args: argparse.Namespace) -> dict:
             counts[i] += 1
     counts[big] = big_replies
     largest = max((c for i, c in enumerate(counts) if i != big), default=0)
-    log(f"plan: {n_threads} threads, busiest board {boards[busiest]['slug']} "
-        f"({board_of.count(busiest)} threads), largest other thread {largest} replies", started)
+    log(
+        f"plan: {n_threads} threads, busiest board {boards[busiest]['slug']} "
+        f"({board_of.count(busiest)} threads), largest other thread {largest} replies",
+        started,
+    )
 
     # ---- posts: times, parents, then chronological ids
     timeline: list[tuple[float, int, int]] = []
@@ -372,12 +602,23 @@ def fill(args: argparse.Namespace) -> dict:
                 warning = rng.choice(WARNINGS) if rng.random() < 0.02 else None
             depth_of[i][j], path_of[i][j] = depth, path
             body, html = bodies[rng.randrange(len(bodies))]
-            batch.append({
-                "id": pid, "thread_id": i + 1, "author_id": author, "parent_id": parent_id,
-                "depth": depth, "path": path, "body": body, "html": html,
-                "content_warning": warning, "status": "published", "created_at": at(t),
-                "edited_at": None, "deleted_at": None,
-            })
+            batch.append(
+                {
+                    "id": pid,
+                    "thread_id": i + 1,
+                    "author_id": author,
+                    "parent_id": parent_id,
+                    "depth": depth,
+                    "path": path,
+                    "body": body,
+                    "html": html,
+                    "content_warning": warning,
+                    "status": "published",
+                    "created_at": at(t),
+                    "edited_at": None,
+                    "deleted_at": None,
+                }
+            )
             if len(batch) == BATCH:
                 yield batch
                 batch = []
@@ -398,16 +639,21 @@ def fill(args: argparse.Namespace) -> dict:
         t0 = time.perf_counter()
         thread_rows = [
             {
-                "id": i + 1, "board_id": board_of[i] + 1, "author_id": thread_authors[i],
+                "id": i + 1,
+                "board_id": board_of[i] + 1,
+                "author_id": thread_authors[i],
                 "title": f"{rng.choice(TITLE_STARTS)} {rng.choice(TITLE_ENDS)}",
                 "content_warning": rng.choice(WARNINGS) if i in warned else None,
-                "status": "published", "is_pinned": i in pinned, "reply_count": counts[i],
-                "created_at": at(created[i]), "last_activity_at": at(last_activity[i]),
+                "status": "published",
+                "is_pinned": i in pinned,
+                "reply_count": counts[i],
+                "created_at": at(created[i]),
+                "last_activity_at": at(last_activity[i]),
             }
             for i in range(n_threads)
         ]
         for k in range(0, n_threads, BATCH):
-            conn.execute(insert(tables["threads"]), thread_rows[k:k + BATCH])
+            conn.execute(insert(tables["threads"]), thread_rows[k : k + BATCH])
         timings["threads"] = time.perf_counter() - t0
         log(f"{n_threads} threads inserted", started)
 
@@ -434,12 +680,16 @@ def fill(args: argparse.Namespace) -> dict:
         reaction_rows = []
         for pid, uid, kind in sorted(seen):
             t = timeline[pid - 1][0]
-            reaction_rows.append({
-                "post_id": pid, "user_id": uid, "kind": kind,
-                "created_at": at(t + rng.random() * min(7 * 86400, max(0.0, span - t))),
-            })
+            reaction_rows.append(
+                {
+                    "post_id": pid,
+                    "user_id": uid,
+                    "kind": kind,
+                    "created_at": at(t + rng.random() * min(7 * 86400, max(0.0, span - t))),
+                }
+            )
         for k in range(0, len(reaction_rows), BATCH):
-            conn.execute(insert(tables["reactions"]), reaction_rows[k:k + BATCH])
+            conn.execute(insert(tables["reactions"]), reaction_rows[k : k + BATCH])
         timings["reactions"] = time.perf_counter() - t0
         log(f"{len(reaction_rows)} reactions inserted", started)
 
@@ -465,16 +715,22 @@ def fill(args: argparse.Namespace) -> dict:
         "database_url": args.database_url,
         "seed": args.seed,
         "volume": {
-            "boards": n_boards, "threads": n_threads, "posts": n_posts, "members": n_members,
+            "boards": n_boards,
+            "threads": n_threads,
+            "posts": n_posts,
+            "members": n_members,
             "reactions": len(reaction_rows),
         },
         "big_thread": {
-            "id": big + 1, "replies": counts[big], "board_slug": boards[board_of[big]]["slug"],
+            "id": big + 1,
+            "replies": counts[big],
+            "board_slug": boards[board_of[big]]["slug"],
             "posts_per_page": POSTS_PER_PAGE,
             "last_page": math.ceil(big_posts / POSTS_PER_PAGE),
         },
         "busiest_board": {
-            "slug": boards[busiest]["slug"], "threads": busiest_threads,
+            "slug": boards[busiest]["slug"],
+            "threads": busiest_threads,
             "threads_per_page": THREADS_PER_PAGE,
             "pages": math.ceil(busiest_threads / THREADS_PER_PAGE),
         },
@@ -498,8 +754,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big-thread-replies", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fixture", type=Path, default=DEFAULT_FIXTURE)
-    parser.add_argument("--replace", action="store_true",
-                        help="delete the SQLite file (or downgrade the schema) first")
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="delete the SQLite file (or downgrade the schema) first",
+    )
     args = parser.parse_args(argv)
     args.database_url = absolute_url(args.database_url)
     fixture = fill(args)

@@ -92,8 +92,13 @@ def ensure_database(args: argparse.Namespace) -> dict:
             say(f"  {line}")
     say(f"Filling {args.database_url} ...")
     command = [
-        sys.executable, str(BENCH / "fill_db.py"), "--database-url", args.database_url,
-        "--fixture", str(args.fixture), "--replace",
+        sys.executable,
+        str(BENCH / "fill_db.py"),
+        "--database-url",
+        args.database_url,
+        "--fixture",
+        str(args.fixture),
+        "--replace",
     ]
     subprocess.run(command, cwd=ROOT, check=True)
     return json.loads(args.fixture.read_text())
@@ -191,8 +196,17 @@ def start_gunicorn(args: argparse.Namespace, port: int, log_path: Path) -> subpr
     )
     env.pop("FLASK_DEBUG", None)
     command = [
-        str(gunicorn), "--workers", str(args.workers), "--worker-class", "sync",
-        "--bind", f"127.0.0.1:{port}", "--error-logfile", str(log_path), "--log-level", "warning",
+        str(gunicorn),
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--error-logfile",
+        str(log_path),
+        "--log-level",
+        "warning",
         "app:create_app()",
     ]
     say("$ " + " ".join(command))
@@ -246,7 +260,7 @@ def worker_pids(master: int) -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         if int(fields[1]) == master:  # field 4: ppid
             pids.append(int(entry.name))
     return sorted(pids)
@@ -254,7 +268,7 @@ def worker_pids(master: int) -> list[int]:
 
 def cpu_seconds(pid: int) -> float:
     stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2:].split()
+    fields = stat[stat.rindex(")") + 2 :].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
 
 
@@ -326,9 +340,11 @@ def parse_wrk(output: str) -> dict:
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    result["socket_errors"] = dict(
-        zip(("connect", "read", "write", "timeout"), map(int, errors.groups()), strict=True)
-    ) if errors else {"connect": 0, "read": 0, "write": 0, "timeout": 0}
+    result["socket_errors"] = (
+        dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups()), strict=True))
+        if errors
+        else {"connect": 0, "read": 0, "write": 0, "timeout": 0}
+    )
     return result
 
 
@@ -336,8 +352,14 @@ def run_wrk(url: str, duration: float, connections: int, threads: int) -> tuple[
     """wrk's output and the CPU seconds wrk itself used."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     command = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--latency",
-        "-H", "Accept-Language: fr", url,
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration:g}s",
+        "--latency",
+        "-H",
+        "Accept-Language: fr",
+        url,
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -360,20 +382,31 @@ def environment() -> dict:
     except OSError:
         pass
     try:
-        wrk_version = subprocess.run(
-            ["wrk", "--version"], capture_output=True, text=True, check=False
-        ).stdout.splitlines()[0].split(" [")[0].strip()
+        wrk_version = (
+            subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
+            .stdout.splitlines()[0]
+            .split(" [")[0]
+            .strip()
+        )
     except (OSError, IndexError):
         wrk_version = "?"
     try:
         commit = subprocess.run(
             ["git", "--no-optional-locks", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT, capture_output=True, text=True, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.strip()
-        dirty = bool(subprocess.run(
-            ["git", "--no-optional-locks", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT, capture_output=True, text=True, check=False,
-        ).stdout.strip())
+        dirty = bool(
+            subprocess.run(
+                ["git", "--no-optional-locks", "status", "--porcelain", "--untracked-files=no"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.strip()
+        )
     except OSError:
         commit, dirty = "?", False
     import gunicorn
@@ -415,12 +448,16 @@ def ratios(rows: dict[str, dict]) -> list[dict]:
         latency = d["p50_ms"] / f["p50_ms"] if f["p50_ms"] else float("inf")
         rps = d["requests_per_s"]
         throughput = f["requests_per_s"] / rps if rps else float("inf")
-        out.append({
-            "deep": deep, "first": first,
-            "p50_ratio": round(latency, 2), "p99_ratio": round(d["p99_ms"] / f["p99_ms"], 2),
-            "rps_ratio": round(throughput, 2),
-            "met": latency <= TARGET_DEEP_RATIO and throughput <= TARGET_DEEP_RATIO,
-        })
+        out.append(
+            {
+                "deep": deep,
+                "first": first,
+                "p50_ratio": round(latency, 2),
+                "p99_ratio": round(d["p99_ms"] / f["p99_ms"], 2),
+                "rps_ratio": round(throughput, 2),
+                "met": latency <= TARGET_DEEP_RATIO and throughput <= TARGET_DEEP_RATIO,
+            }
+        )
     return out
 
 
@@ -515,10 +552,13 @@ def measure(args: argparse.Namespace, fixture: dict) -> dict:
     # 2,001 posts leave a single post on the last page (at 25 or 50 per page): page last-1,
     # the last *full* page, is the fair comparison with page 1. Reported as an extra row.
     if last > 2 and not args.no_extra:
-        pages.append((
-            "thread_last_full", f"thread page {last - 1} (extra: last full page)",
-            f"/threads/{thread['id']}?page={last - 1}",
-        ))
+        pages.append(
+            (
+                "thread_last_full",
+                f"thread page {last - 1} (extra: last full page)",
+                f"/threads/{thread['id']}?page={last - 1}",
+            )
+        )
 
     OUT.mkdir(parents=True, exist_ok=True)
     log_path = OUT / "gunicorn.log"
@@ -537,8 +577,10 @@ def measure(args: argparse.Namespace, fixture: dict) -> dict:
             if status != 200:
                 raise SystemExit(f"GET {path} answered {status}, not 200")
             cookies[key] = "set-cookie" in headers
-            say(f"GET {path}: 200, {len(body):,} bytes"
-                + (" (sets a cookie)" if cookies[key] else ""))
+            say(
+                f"GET {path}: 200, {len(body):,} bytes"
+                + (" (sets a cookie)" if cookies[key] else "")
+            )
         base = f"http://127.0.0.1:{port}"
         for key, label, path in pages:
             if args.warmup > 0:
@@ -556,7 +598,10 @@ def measure(args: argparse.Namespace, fixture: dict) -> dict:
             (OUT / f"wrk-{key}.txt").write_text(output)
             row = parse_wrk(output)
             row.update(
-                key=key, label=label, path=path, sets_cookie=cookies[key],
+                key=key,
+                label=label,
+                path=path,
+                sets_cookie=cookies[key],
                 worker_cpu_ms_per_request=(cpu_after - cpu_before) * 1000 / max(1, row["requests"]),
                 worker_cpu_cores=(cpu_after - cpu_before) / args.duration,
                 wrk_cpu_percent=wrk_cpu / args.duration * 100,
@@ -589,8 +634,11 @@ def measure(args: argparse.Namespace, fixture: dict) -> dict:
     report = {
         "environment": environment(),
         "settings": {
-            "workers": args.workers, "connections": args.connections,
-            "wrk_threads": args.wrk_threads, "duration": args.duration, "warmup": args.warmup,
+            "workers": args.workers,
+            "connections": args.connections,
+            "wrk_threads": args.wrk_threads,
+            "duration": args.duration,
+            "warmup": args.warmup,
             "database_url": args.database_url,
         },
         "fixture": fixture,

@@ -27,7 +27,7 @@ class Text:
         self.required = required
 
     def __call__(self, form, field) -> None:  # type: ignore[no-untyped-def]
-        value = field.data or ""
+        value = field.data if isinstance(field.data, str) else ""
         if "\x00" in value:
             raise ValidationError(_l("This text contains an invalid character."))
         if not value.strip():

@@ -78,7 +78,7 @@ def _ago_text(locale: str, unit: str, value: int) -> str:
 
 
 def ago(moment: datetime | None) -> str:
-    """"il y a 3 heures": Babel's wording, cached, since Babel takes ~0.2 ms to compute it."""
+    """ "il y a 3 heures": Babel's wording, cached, since Babel takes ~0.2 ms to compute it."""
     if moment is None:
         return ""
     seconds = abs((utcnow() - moment).total_seconds())

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from ..fields import Text
+from ..forms import Form
 from . import pseudonyms, services
 
 _PSEUDONYM_PROBLEMS = {
@@ -25,7 +25,7 @@ _PSEUDONYM_PROBLEMS = {
 
 class Password:
     def __call__(self, form, field) -> None:  # type: ignore[no-untyped-def]
-        value = field.data or ""
+        value = field.data if isinstance(field.data, str) else ""
         if len(value) < services.PASSWORD_MIN_LENGTH:
             raise ValidationError(
                 _l(
@@ -37,7 +37,7 @@ class Password:
             raise ValidationError(_l("This password cannot be used."))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     pseudonym = StringField(_l("Pseudonym"), validators=[Text(200)])
     password = PasswordField(_l("Password"), validators=[Password()])
     password_confirm = PasswordField(
@@ -60,7 +60,7 @@ class RegisterForm(FlaskForm):
             )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     pseudonym = StringField(_l("Pseudonym"), validators=[Text(200)])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(message=_l("Please enter your password."))]
@@ -68,7 +68,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Stay signed in on this device"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=_l("Please enter your password."))],

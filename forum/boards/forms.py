@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, ValidationError
 
 from models import ReactionKind
 
 from ..fields import Text, newlines, strip
+from ..forms import Form
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -17,7 +17,7 @@ CONTENT_WARNING_MAX = 120
 MAX_ID = 2**31 - 1
 
 
-class _Composer(FlaskForm):
+class _Composer(Form):
     body = TextAreaField(_l("Your message"), filters=[newlines], validators=[Text(BODY_MAX)])
     content_warning = StringField(
         _l("Content warning (optional)"),
@@ -38,7 +38,7 @@ class ReplyForm(_Composer):
     parent_id = HiddenField()
 
     def validate_parent_id(self, field) -> None:  # type: ignore[no-untyped-def]
-        value = (field.data or "").strip()
+        value = field.data.strip() if isinstance(field.data, str) else ""
         if not value:
             field.data = None
             return
@@ -53,7 +53,7 @@ class EditForm(_Composer):
     title = StringField(_l("Title"), filters=[strip], validators=[Text(TITLE_MAX, required=False)])
 
 
-class ReactForm(FlaskForm):
+class ReactForm(Form):
     kind = HiddenField(
         validators=[AnyOf([k.value for k in ReactionKind], message=_l("Unknown reaction."))]
     )

@@ -103,6 +103,18 @@ def thread(thread_id: int):  # type: ignore[no-untyped-def]
     )
 
 
+def _answerable(post_id: int | None, thread: Thread) -> Post | None:
+    """The post replied to, if this member may still see it in this thread."""
+    post = db.session.get(Post, post_id) if post_id else None
+    if post is None or post.thread_id != thread.id:
+        return None
+    if post.status == PostStatus.PENDING and not (
+        is_author(current_user, post) or queries.can_moderate(current_user, thread.board)
+    ):
+        return None
+    return post
+
+
 @bp.route("/threads/<id:thread_id>/reply", methods=["GET", "POST"])
 @login_required
 def reply(thread_id: int):  # type: ignore[no-untyped-def]
@@ -116,9 +128,13 @@ def reply(thread_id: int):  # type: ignore[no-untyped-def]
         except ValidationError:
             form.parent_id.data = None
     parent_id = form.parent_id.data if isinstance(form.parent_id.data, int) else None
-    parent = _post_or_404(parent_id) if parent_id else None
-    if parent is not None and parent.thread_id != thread.id:
-        abort(404)
+    parent = _answerable(parent_id, thread)
+    if parent_id and parent is None:
+        # Keep what the member typed: the message they answer is gone or out of reach.
+        if request.method == "GET":
+            abort(404)
+        form.parent_id.errors = [REFUSALS["parent_unavailable"]()]
+        form_ok = False
     if form_ok:
         try:
             outcome = services.create_reply(
