@@ -64,3 +64,15 @@ def text(response) -> str:  # type: ignore[no-untyped-def]
 
 def text_of(fragment: str) -> str:
     return html.unescape(fragment)
+
+
+def database(app) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
+    """Every row of every table: the same before and after means nothing was written."""
+    with app.app_context():
+        return {
+            table.name: [
+                tuple(row)
+                for row in db.session.execute(db.select(table).order_by(*table.primary_key.columns))
+            ]
+            for table in db.metadata.sorted_tables
+        }

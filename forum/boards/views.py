@@ -12,7 +12,7 @@ from models import Board, Post, PostStatus, ReactionKind, Thread, db
 from moderation.pipeline import Action
 
 from ..forms import EmptyForm
-from ..permissions import can_edit_post, can_read_board, is_author
+from ..permissions import can_edit_post, can_moderate, can_read_board, is_author
 from . import bp, queries, services
 from .forms import EditForm, ReactForm, ReplyForm, ThreadForm
 
@@ -47,7 +47,7 @@ def _post_or_404(post_id: int) -> Post:
     post = db.get_or_404(Post, post_id)
     thread = _thread_or_404(post.thread_id)
     if post.status == PostStatus.PENDING and not (
-        is_author(current_user, post) or queries.can_moderate(current_user, thread.board)
+        is_author(current_user, post) or can_moderate(current_user, thread.board)
     ):
         abort(404)
     return post
@@ -109,7 +109,7 @@ def _answerable(post_id: int | None, thread: Thread) -> Post | None:
     if post is None or post.thread_id != thread.id:
         return None
     if post.status == PostStatus.PENDING and not (
-        is_author(current_user, post) or queries.can_moderate(current_user, thread.board)
+        is_author(current_user, post) or can_moderate(current_user, thread.board)
     ):
         return None
     return post

@@ -7,22 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from models import PostStatus, db
 from tests import factories
-
-
-def database(app) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
-    """Every row of every table: the same before and after means nothing was written."""
-    with app.app_context():
-        return {
-            table.name: [
-                tuple(row)
-                for row in db.session.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in db.metadata.sorted_tables
-        }
 
 
 def post_ids(response) -> set[int]:  # type: ignore[no-untyped-def]
@@ -128,11 +115,11 @@ def others(app):  # type: ignore[no-untyped-def]
 def test_nobody_edits_another_members_post(app, others, who, post):
     browser = as_member(app, who)
     url = f"/posts/{others[post]}/edit"
-    before = database(app)
+    before = factories.database(app)
     assert browser.get(url).status_code in (403, 404)
     response = browser.post(url, data={"title": "Volé", "body": "Réécrit par un autre."})
     assert response.status_code in (403, 404)
-    assert database(app) == before
+    assert factories.database(app) == before
     assert "Réécrit par un autre." not in factories.text(
         browser.get(f"/threads/{others['thread']}")
     )
@@ -142,10 +129,10 @@ def test_nobody_edits_another_members_post(app, others, who, post):
 @pytest.mark.parametrize("post", ["root", "reply"])
 def test_nobody_deletes_another_members_post(app, others, who, post):
     browser = as_member(app, who)
-    before = database(app)
+    before = factories.database(app)
     response = browser.post(f"/posts/{others[post]}/delete")
     assert response.status_code in (403, 404)
-    assert database(app) == before
+    assert factories.database(app) == before
     page = factories.text(browser.get(f"/threads/{others['thread']}"))
     assert "Les mots de Lou." in page and "Encore les mots de Lou." in page
 
@@ -220,7 +207,7 @@ def test_a_held_reply_is_hidden_from_everyone_else(app, held, who):
 def test_members_cannot_reach_a_held_reply_through_actions(app, held, who):
     browser = as_member(app, who)
     waiting, thread = held["waiting"], held["thread"]
-    before = database(app)
+    before = factories.database(app)
     assert browser.get(f"/posts/{waiting}/edit").status_code == 404
     assert browser.post(f"/posts/{waiting}/react", data={"kind": "thanks"}).status_code == 404
     assert browser.post(f"/posts/{waiting}/delete").status_code == 404
@@ -240,7 +227,7 @@ def test_members_cannot_reach_a_held_reply_through_actions(app, held, who):
     gone = "Le message auquel vous répondez n'est plus disponible."
     assert gone in page and gone in factories.text(missing)
     assert f'name="parent_id" value="{waiting}"' not in page
-    assert database(app) == before
+    assert factories.database(app) == before
 
 
 @pytest.mark.parametrize("who", ["Sam", "Mo Garde"])
@@ -299,10 +286,10 @@ def public(app):  # type: ignore[no-untyped-def]
 )
 def test_visitors_are_sent_to_sign_in_for_member_actions(app, client, public, method, url, fields):
     url = url.format(**public)
-    before = database(app)
+    before = factories.database(app)
     response = client.open(url, method=method, data=fields)
     assert response.status_code == 302
     location = urlsplit(response.headers["Location"])
     assert location.path == "/login"
     assert parse_qs(location.query).get("next") == [url], "back to the page after signing in"
-    assert database(app) == before
+    assert factories.database(app) == before

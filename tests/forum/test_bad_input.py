@@ -5,9 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import select
 
-from models import db
 from tests import factories
 
 EMPTY = "This field cannot be empty."
@@ -53,18 +51,6 @@ def world(app, client):  # type: ignore[no-untyped-def]
     return world
 
 
-def database(app) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
-    """Every row of every table: the same before and after means nothing was written."""
-    with app.app_context():
-        return {
-            table.name: [
-                tuple(row)
-                for row in db.session.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in db.metadata.sorted_tables
-        }
-
-
 def send(client, url: str, fields: dict | None = None, **kwargs):  # type: ignore[no-untyped-def]
     """POST the fields, leaving out those set to None and sending UPLOAD ones as a file."""
     if fields is not None:
@@ -82,7 +68,7 @@ def assert_refused(app, before, response, status: int, message: str, field: str 
     assert message in page
     if field is not None:
         assert f'id="{field}-errors"' in page, f"the message is not shown by the {field} field"
-    assert database(app) == before
+    assert factories.database(app) == before
 
 
 def assert_explained(response) -> None:  # type: ignore[no-untyped-def]
@@ -145,7 +131,7 @@ def test_the_limits_themselves_are_accepted(app, client, world):
 
 @pytest.mark.parametrize("changes, field, message", NEW_TITLE_CASES + TITLE_CASES + COMPOSER_CASES)
 def test_new_thread_refuses_bad_input(app, client, world, changes, field, message):
-    before = database(app)
+    before = factories.database(app)
     response = send(client, f"/boards/{world['board']}/new", with_changes(VALID_THREAD, changes))
     assert_refused(app, before, response, 400, message, field)
     assert 'name="body"' in response.get_data(as_text=True), "the form comes back"
@@ -153,7 +139,7 @@ def test_new_thread_refuses_bad_input(app, client, world, changes, field, messag
 
 @pytest.mark.parametrize("changes, field, message", COMPOSER_CASES)
 def test_reply_refuses_bad_input(app, client, world, changes, field, message):
-    before = database(app)
+    before = factories.database(app)
     response = send(client, f"/threads/{world['thread']}/reply", with_changes(VALID_REPLY, changes))
     assert_refused(app, before, response, 400, message, field)
     assert 'name="body"' in response.get_data(as_text=True), "the form comes back"
@@ -161,7 +147,7 @@ def test_reply_refuses_bad_input(app, client, world, changes, field, message):
 
 @pytest.mark.parametrize("changes, field, message", TITLE_CASES + COMPOSER_CASES)
 def test_edit_refuses_bad_input(app, client, world, changes, field, message):
-    before = database(app)
+    before = factories.database(app)
     response = send(client, f"/posts/{world['root']}/edit", with_changes(VALID_EDIT, changes))
     assert_refused(app, before, response, 400, message, field)
     assert 'name="body"' in response.get_data(as_text=True), "the form comes back"
@@ -180,7 +166,7 @@ def test_edit_refuses_bad_input(app, client, world, changes, field, message):
     ],
 )
 def test_reply_refuses_a_malformed_parent(app, client, world, parent_id):
-    before = database(app)
+    before = factories.database(app)
     response = client.post(
         f"/threads/{world['thread']}/reply", data={**VALID_REPLY, "parent_id": parent_id}
     )
@@ -196,7 +182,7 @@ def test_reply_refuses_a_malformed_parent(app, client, world, parent_id):
 )
 def test_reply_refuses_a_parent_outside_the_thread(app, client, world, parent):
     parent_id = world[parent] if parent else 424242
-    before = database(app)
+    before = factories.database(app)
     response = client.post(
         f"/threads/{world['thread']}/reply", data={**VALID_REPLY, "parent_id": str(parent_id)}
     )
@@ -207,7 +193,7 @@ def test_reply_refuses_a_parent_outside_the_thread(app, client, world, parent):
 
 @pytest.mark.parametrize("kind", ["love", "", None, "THANKS", "thanks ", "thanks\x00"])
 def test_unknown_reaction_is_refused(app, client, world, kind):
-    before = database(app)
+    before = factories.database(app)
     response = send(client, f"/posts/{world['answer']}/react", {"kind": kind})
     assert_refused(app, before, response, 400, BAD_REQUEST)
 
@@ -224,13 +210,13 @@ def test_unknown_reaction_is_refused(app, client, world, kind):
 def test_invalid_utf8_is_refused(app, client, world, url, fields):
     """Raw bytes that are not UTF-8 (here Latin-1) in a urlencoded body."""
     body = "&".join(f"{name}={value}" for name, value in fields.items()).encode("latin-1")
-    before = database(app)
+    before = factories.database(app)
     response = client.post(
         url.format(**world), data=body, content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
     assert_explained(response)
-    assert database(app) == before
+    assert factories.database(app) == before
 
 
 @pytest.mark.parametrize(
@@ -247,11 +233,11 @@ def test_invalid_utf8_is_refused(app, client, world, url, fields):
 )
 def test_new_thread_refuses_json_of_the_wrong_shape(app, client, world, json):
     """Flask-WTF reads JSON bodies too: their values must be text, like a form's."""
-    before = database(app)
+    before = factories.database(app)
     response = client.post(f"/boards/{world['board']}/new", json=json)
     assert response.status_code == 400
     assert_explained(response)
-    assert database(app) == before
+    assert factories.database(app) == before
 
 
 @pytest.mark.parametrize(
@@ -274,11 +260,11 @@ def test_new_thread_refuses_json_of_the_wrong_shape(app, client, world, json):
     ],
 )
 def test_a_file_in_place_of_a_text_field_is_refused(app, client, world, url, fields):
-    before = database(app)
+    before = factories.database(app)
     response = send(client, url.format(**world), fields)
     assert response.status_code == 400
     assert_explained(response)
-    assert database(app) == before
+    assert factories.database(app) == before
 
 
 @pytest.mark.parametrize(
@@ -296,21 +282,21 @@ def test_a_file_in_place_of_a_text_field_is_refused(app, client, world, url, fie
 )
 def test_a_file_in_place_of_an_account_field_is_refused(app, client, world, url, fields):
     client.post("/logout")
-    before = database(app)
+    before = factories.database(app)
     response = send(client, url, fields)
     assert response.status_code == 400
     assert_explained(response)
-    assert database(app) == before
+    assert factories.database(app) == before
     assert client.get("/me").status_code == 302, "nobody is signed in"
 
 
 def test_a_file_as_language_changes_nothing(app, client, world):
-    before = database(app)
+    before = factories.database(app)
     response = send(client, "/language", {"lang": UPLOAD, "next": UPLOAD})
     assert response.status_code in (302, 400)
     if response.status_code == 302:
         assert response.headers["Location"] == "/"
-    assert database(app) == before
+    assert factories.database(app) == before
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -376,7 +362,7 @@ def test_a_file_as_language_changes_nothing(app, client, world):
 )
 def test_registration_refuses_bad_input(app, client, world, changes, field, message):
     client.post("/logout")
-    before = database(app)
+    before = factories.database(app)
     response = send(client, "/register", with_changes(VALID_SIGN_UP, changes))
     assert_refused(app, before, response, 400, message, field)
     assert client.get("/me").status_code == 302, "nobody is signed in"
@@ -403,7 +389,7 @@ def test_registration_refuses_bad_input(app, client, world, changes, field, mess
 )
 def test_login_refuses_bad_input(app, client, world, fields, message):
     client.post("/logout")
-    before = database(app)
+    before = factories.database(app)
     response = client.post("/login", data=fields)
     assert_refused(app, before, response, 400, message)
     assert client.get("/me").status_code == 302, "nobody is signed in"
@@ -450,17 +436,17 @@ def test_password_change_refuses_bad_input(app, client, world, changes, field, m
         "password": "un tout nouveau secret",
         "password_confirm": "un tout nouveau secret",
     }
-    before = database(app)
+    before = factories.database(app)
     response = send(client, "/me/password", with_changes(valid, changes))
     assert_refused(app, before, response, 400, message, field)
     assert client.get("/me").status_code == 200, "the member is still signed in"
 
 
 def test_unknown_language_changes_nothing(app, client, world):
-    before = database(app)
+    before = factories.database(app)
     response = client.post("/language", data={"lang": "xx", "next": "/"})
     assert response.status_code == 302
-    assert database(app) == before
+    assert factories.database(app) == before
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
 
 
@@ -481,7 +467,7 @@ def test_unknown_language_changes_nothing(app, client, world):
     ],
 )
 def test_ten_megabytes_are_refused_with_413(app, client, world, url):
-    before = database(app)
+    before = factories.database(app)
     response = client.post(url.format(**world), data={"body": TEN_MB, "kind": "thanks"})
     assert_refused(app, before, response, 413, TOO_LARGE)
     assert client.get("/me").status_code == 200, "the member is still signed in"
@@ -490,7 +476,7 @@ def test_ten_megabytes_are_refused_with_413(app, client, world, url):
 @pytest.mark.parametrize("url", ["/login", "/register"])
 def test_ten_megabytes_are_refused_with_413_before_signing_in(app, client, world, url):
     client.post("/logout")
-    before = database(app)
+    before = factories.database(app)
     response = client.post(url, data={**VALID_SIGN_UP, "pseudonym": "Lou", "body": TEN_MB})
     assert_refused(app, before, response, 413, TOO_LARGE)
     assert client.get("/me").status_code == 302, "nobody is signed in"
@@ -515,7 +501,7 @@ def test_ten_megabytes_are_refused_with_413_before_signing_in(app, client, world
     ],
 )
 def test_unknown_ids_are_404(app, client, world, url):
-    before = database(app)
+    before = factories.database(app)
     assert_refused(app, before, client.get(url), 404, NOT_FOUND)
 
 
@@ -533,7 +519,7 @@ def test_unknown_ids_are_404(app, client, world, url):
     ],
 )
 def test_posting_to_unknown_ids_is_404(app, client, world, url, fields):
-    before = database(app)
+    before = factories.database(app)
     assert_refused(app, before, client.post(url, data=fields), 404, NOT_FOUND)
 
 

@@ -44,18 +44,6 @@ def sign_in(client: FlaskClient, pseudonym: str) -> None:
     assert response.status_code == 302
 
 
-def database(app) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
-    """Every row of every table: the same before and after means nothing was written."""
-    with app.app_context():
-        return {
-            table.name: [
-                tuple(row)
-                for row in db.session.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in db.metadata.sorted_tables
-        }
-
-
 @pytest.fixture
 def world(app):  # type: ignore[no-untyped-def]
     """Lou started a thread on a public board; Sam answered it."""
@@ -175,11 +163,11 @@ def prepare(client: FlaskClient, world: dict[str, Any], action: Action) -> tuple
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
 def test_a_post_without_token_is_refused_and_changes_nothing(app, client, world, action):
     url, _token = prepare(client, world, action)
-    before = database(app)
+    before = factories.database(app)
     response = client.post(url, data=action.fields)
     assert response.status_code == 400
     assert REFUSED in factories.text(response)
-    assert database(app) == before
+    assert factories.database(app) == before
     assert not action.done(app, client, world)
     assert signed_in(client) == bool(action.member)
 
@@ -187,12 +175,12 @@ def test_a_post_without_token_is_refused_and_changes_nothing(app, client, world,
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
 def test_a_post_with_a_forged_token_is_refused(app, client, world, action):
     url, token = prepare(client, world, action)
-    before = database(app)
+    before = factories.database(app)
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     response = client.post(url, data={**action.fields, "csrf_token": forged})
     assert response.status_code == 400
     assert REFUSED in factories.text(response)
-    assert database(app) == before
+    assert factories.database(app) == before
     assert not action.done(app, client, world)
 
 
@@ -205,10 +193,10 @@ def test_a_token_from_another_session_is_refused(app, client, world, action):
     sign_in(attacker, "Intrus")
     foreign = token_from(attacker, "/")
     url, _token = prepare(client, world, action)
-    before = database(app)
+    before = factories.database(app)
     response = client.post(url, data={**action.fields, "csrf_token": foreign})
     assert response.status_code == 400
-    assert database(app) == before
+    assert factories.database(app) == before
     assert not action.done(app, client, world)
 
 
@@ -224,9 +212,9 @@ def test_the_token_of_a_visitor_does_not_survive_signing_in(app, client, world):
     """A session is new at sign-in, so a token planted before it is worth nothing after."""
     before_login = token_from(client, "/login")
     sign_in(client, "Lou")
-    before = database(app)
+    before = factories.database(app)
     response = client.post(
         f"/threads/{world['thread']}/reply", data={"body": "Merci.", "csrf_token": before_login}
     )
     assert response.status_code == 400
-    assert database(app) == before
+    assert factories.database(app) == before
