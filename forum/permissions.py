@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
-
-from flask import abort
-from flask_login import current_user
 
 from models import Board, Post, PostStatus, User
 
@@ -27,10 +22,6 @@ def can_moderate(user: Any, board: Board) -> bool:
     return member.is_admin or any(b.id == board.id for b in member.moderated_boards)
 
 
-def can_post(user: Any, board: Board) -> bool:
-    return _user_or_none(user) is not None and can_read_board(user, board)
-
-
 def is_author(user: Any, post: Post) -> bool:
     member = _user_or_none(user)
     return member is not None and post.author_id == member.id
@@ -40,17 +31,9 @@ def can_edit_post(user: Any, post: Post) -> bool:
     return is_author(user, post) and not post.is_deleted and post.status != PostStatus.REMOVED
 
 
-def can_see_post_content(user: Any, post: Post, board: Board) -> bool:
-    if post.status == PostStatus.PUBLISHED:
+def can_see_post(user: Any, post: Post, board: Board) -> bool:
+    """Whether the post has a place on the page: a held post exists only for its author
+    and the board's moderators (hidden and removed ones show as placeholders)."""
+    if post.status != PostStatus.PENDING:
         return True
     return is_author(user, post) or can_moderate(user, board)
-
-
-def require_admin(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not (current_user.is_authenticated and current_user.is_admin):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped

@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.validators import ValidationError
 
-from models import Board, Post, PostStatus, ReactionKind, Thread, db
+from models import Board, Post, ReactionKind, Thread, db
 from moderation.pipeline import Action
 
 from ..forms import EmptyForm
-from ..permissions import can_edit_post, can_moderate, can_read_board, is_author
+from ..permissions import can_edit_post, can_read_board, can_see_post, is_author
 from . import bp, queries, services
 from .forms import EditForm, ReactForm, ReplyForm, ThreadForm
 
@@ -46,9 +46,7 @@ def _thread_or_404(thread_id: int) -> Thread:
 def _post_or_404(post_id: int) -> Post:
     post = db.get_or_404(Post, post_id)
     thread = _thread_or_404(post.thread_id)
-    if post.status == PostStatus.PENDING and not (
-        is_author(current_user, post) or can_moderate(current_user, thread.board)
-    ):
+    if not can_see_post(current_user, post, thread.board):
         abort(404)
     return post
 
@@ -108,11 +106,7 @@ def _answerable(post_id: int | None, thread: Thread) -> Post | None:
     post = db.session.get(Post, post_id) if post_id else None
     if post is None or post.thread_id != thread.id:
         return None
-    if post.status == PostStatus.PENDING and not (
-        is_author(current_user, post) or can_moderate(current_user, thread.board)
-    ):
-        return None
-    return post
+    return post if can_see_post(current_user, post, thread.board) else None
 
 
 @bp.route("/threads/<id:thread_id>/reply", methods=["GET", "POST"])
