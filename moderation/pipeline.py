@@ -23,10 +23,6 @@ class Decision:
     reasons: tuple[str, ...] = ()
     scores: dict[str, float] = field(default_factory=dict)
 
-    @property
-    def is_visible_to_all(self) -> bool:
-        return self.action in (Action.PUBLISH, Action.PUBLISH_AND_QUEUE)
-
 
 def review(
     text: str,

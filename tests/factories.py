@@ -76,3 +76,21 @@ def database(app) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
             ]
             for table in db.metadata.sorted_tables
         }
+
+
+def conversation(
+    board: Board,
+    title: str = "Le sujet de Lou",
+    body: str = "Bonjour.",
+    answer: str = "La réponse de Sam.",
+) -> dict:
+    """Lou starts a thread on the board and Sam answers it: the ids tests refer to."""
+    lou, sam = user("Lou"), user("Sam")
+    started = thread(board, lou, title, body)
+    answered = reply(started, sam, answer)
+    return {
+        "board": board.slug,
+        "thread": started.id,
+        "root": root_post(started).id,
+        "answer": answered.id,
+    }

@@ -107,17 +107,9 @@ def skeleton(pseudonym: str) -> str:
     return "".join(c for c in mapped if not unicodedata.combining(c) and c not in SEPARATORS)
 
 
-_RESERVED_SKELETONS = None
-
-
+@lru_cache(maxsize=1)
 def _reserved() -> tuple[frozenset[str], tuple[str, ...]]:
-    global _RESERVED_SKELETONS
-    if _RESERVED_SKELETONS is None:
-        _RESERVED_SKELETONS = (
-            frozenset(skeleton(w) for w in RESERVED),
-            tuple(skeleton(w) for w in RESERVED_PARTS),
-        )
-    return _RESERVED_SKELETONS
+    return frozenset(skeleton(w) for w in RESERVED), tuple(skeleton(w) for w in RESERVED_PARTS)
 
 
 def problem(pseudonym: str) -> str | None:

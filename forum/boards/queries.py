@@ -143,26 +143,34 @@ class ThreadPage:
     is_moderator: bool
 
 
-def _visible_posts_filter(thread: Thread, user: Any, moderator: bool):  # type: ignore[no-untyped-def]
-    condition = Post.thread_id == thread.id
-    if moderator:
-        return condition
-    if getattr(user, "is_authenticated", False):
-        return and_(condition, or_(Post.status != PostStatus.PENDING, Post.author_id == user.id))
-    return and_(condition, Post.status != PostStatus.PENDING)
+def _audience(user: Any, board: Board) -> str:
+    if can_moderate(user, board):
+        return "all"
+    return "member" if getattr(user, "is_authenticated", False) else "public"
+
+
+def _params(thread: Thread, user: Any) -> dict[str, Any]:
+    member = getattr(user, "is_authenticated", False)
+    return {"thread_id": thread.id, "viewer_id": user.id if member else None}
+
+
+def _visible_posts(audience: str):  # type: ignore[no-untyped-def]
+    """The posts of thread :thread_id that have a place on the page for this audience."""
+    visible = Post.thread_id == bindparam("thread_id")
+    if audience == "member":
+        return and_(
+            visible,
+            or_(Post.status != PostStatus.PENDING, Post.author_id == bindparam("viewer_id")),
+        )
+    if audience == "public":
+        return and_(visible, Post.status != PostStatus.PENDING)
+    return visible
 
 
 @cache
 def _thread_statements(audience: str):  # type: ignore[no-untyped-def]
     """Count and page statements for one audience, built once (parameters bound later)."""
-    visible = Post.thread_id == bindparam("thread_id")
-    if audience == "member":
-        visible = and_(
-            visible,
-            or_(Post.status != PostStatus.PENDING, Post.author_id == bindparam("viewer_id")),
-        )
-    elif audience == "public":
-        visible = and_(visible, Post.status != PostStatus.PENDING)
+    visible = _visible_posts(audience)
     count = select(func.count()).select_from(Post).where(visible)
     # Late row lookup: the offset walks the covering (thread_id, path, ...) index only.
     ids = (
@@ -196,11 +204,10 @@ def _thread_statements(audience: str):  # type: ignore[no-untyped-def]
 
 def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
     board = thread.board
-    moderator = can_moderate(user, board)
-    member = getattr(user, "is_authenticated", False)
-    audience = "all" if moderator else "member" if member else "public"
+    audience = _audience(user, board)
+    moderator, member = audience == "all", getattr(user, "is_authenticated", False)
     count, rows_stmt, reactions_stmt, mine_stmt = _thread_statements(audience)
-    params: dict[str, Any] = {"thread_id": thread.id, "viewer_id": user.id if member else None}
+    params = _params(thread, user)
     total = db.session.scalar(count, params) or 0
     page = _page(number, POSTS_PER_PAGE, total)
     rows = db.session.execute(
@@ -248,14 +255,15 @@ def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
 def page_of_post(post: Post, user: Any) -> int:
     """The thread page on which a post appears for this user."""
     thread = db.session.get_one(Thread, post.thread_id)
-    visible = _visible_posts_filter(thread, user, can_moderate(user, thread.board))
-    before = (
-        db.session.scalar(
-            select(func.count()).select_from(Post).where(visible, Post.path < post.path)
-        )
-        or 0
-    )
+    before_stmt = _before_statement(_audience(user, thread.board))
+    before = db.session.scalar(before_stmt, {**_params(thread, user), "path": post.path}) or 0
     return before // POSTS_PER_PAGE + 1
+
+
+@cache
+def _before_statement(audience: str):  # type: ignore[no-untyped-def]
+    visible = _visible_posts(audience)
+    return select(func.count()).select_from(Post).where(visible, Post.path < bindparam("path"))
 
 
 def readable_thread(thread: Thread, user: Any) -> bool:

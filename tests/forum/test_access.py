@@ -34,16 +34,10 @@ def private(app):  # type: ignore[no-untyped-def]
     with app.app_context():
         factories.board("deuil", name="Deuil")
         board = factories.board("cercle-prive", name="Cercle privé", members_only=True)
-        lou = factories.user("Lou")
-        sam = factories.user("Sam")
-        thread = factories.thread(board, lou, "Sujet confidentiel", "Ce que je confie ici.")
-        answer = factories.reply(thread, sam, "Réponse confidentielle.")
-        return {
-            "slug": board.slug,
-            "thread": thread.id,
-            "root": factories.root_post(thread).id,
-            "answer": answer.id,
-        }
+        scene = factories.conversation(
+            board, "Sujet confidentiel", "Ce que je confie ici.", "Réponse confidentielle."
+        )
+        return {**scene, "slug": board.slug}
 
 
 PRIVATE_PAGES = [

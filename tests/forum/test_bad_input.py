@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from models import db
 from tests import factories
 
 EMPTY = "This field cannot be empty."
@@ -34,19 +35,10 @@ def world(app, client):  # type: ignore[no-untyped-def]
     """Lou (signed in) started a thread that Sam answered; Sam has a thread of his own."""
     with app.app_context():
         board = factories.board("deuil", name="Deuil")
-        lou = factories.user("Lou")
-        sam = factories.user("Sam")
-        thread = factories.thread(board, lou, "Le sujet de Lou", "Bonjour.")
-        answer = factories.reply(thread, sam, "La réponse de Sam.")
+        world = factories.conversation(board)
+        sam = db.session.scalar(db.select(factories.User).where(factories.User.pseudonym == "Sam"))
         other = factories.thread(board, sam, "Le sujet de Sam", "Ailleurs.")
-        world = {
-            "board": board.slug,
-            "thread": thread.id,
-            "root": factories.root_post(thread).id,
-            "answer": answer.id,
-            "other_thread": other.id,
-            "other_root": factories.root_post(other).id,
-        }
+        world.update(other_thread=other.id, other_root=factories.root_post(other).id)
     factories.login(client, "Lou")
     return world
 

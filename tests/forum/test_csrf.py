@@ -48,17 +48,7 @@ def sign_in(client: FlaskClient, pseudonym: str) -> None:
 def world(app):  # type: ignore[no-untyped-def]
     """Lou started a thread on a public board; Sam answered it."""
     with app.app_context():
-        board = factories.board("deuil", name="Deuil")
-        lou = factories.user("Lou")
-        sam = factories.user("Sam")
-        thread = factories.thread(board, lou, "Le sujet de Lou", "Bonjour.")
-        answer = factories.reply(thread, sam, "La réponse de Sam.")
-        return {
-            "board": board.slug,
-            "thread": thread.id,
-            "root": factories.root_post(thread).id,
-            "answer": answer.id,
-        }
+        return factories.conversation(factories.board("deuil", name="Deuil"))
 
 
 def signed_in(client: FlaskClient) -> bool:
