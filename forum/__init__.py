@@ -13,7 +13,9 @@ csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
-    from . import cli, errors, i18n, pages, templating
+    from moderation import jobs
+
+    from . import cli, errors, i18n, moderation_labels, pages, templating
     from .accounts import bp as accounts_bp
     from .accounts.services import load_user
     from .boards import bp as boards_bp
@@ -27,6 +29,8 @@ def init_app(app: Flask) -> None:
 
     i18n.init_app(app)
     templating.init_app(app)
+    moderation_labels.init_app(app)
+    jobs.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

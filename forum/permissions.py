@@ -33,7 +33,10 @@ def can_edit_post(user: Any, post: Post) -> bool:
 
 def can_see_post(user: Any, post: Post, board: Board) -> bool:
     """Whether the post has a place on the page: a held post exists only for its author
-    and the board's moderators (hidden and removed ones show as placeholders)."""
+    and the board's moderators, a draft only for its author (hidden and removed ones show
+    as placeholders)."""
+    if post.status == PostStatus.DRAFT:
+        return is_author(user, post)
     if post.status != PostStatus.PENDING:
         return True
     return is_author(user, post) or can_moderate(user, board)

@@ -2,12 +2,41 @@
 
 from .base import Base, configure_sqlite, db, set_write_intent, utcnow, write_intent
 from .board import Board
-from .post import Post, PostStatus, Reaction, ReactionKind, Thread
+from .moderation import (
+    Assessment,
+    Decision,
+    ItemKind,
+    ItemState,
+    Notice,
+    Report,
+    ReviewItem,
+    Sanction,
+    Vote,
+)
+from .post import (
+    Post,
+    PostStatus,
+    Reaction,
+    ReactionKind,
+    Thread,
+    counts_as_reply,
+    set_status,
+    sync_thread,
+)
 from .user import User, board_moderators
 
 __all__ = [
+    "Assessment",
     "Base",
     "Board",
+    "Decision",
+    "ItemKind",
+    "ItemState",
+    "Notice",
+    "Report",
+    "ReviewItem",
+    "Sanction",
+    "Vote",
     "Post",
     "PostStatus",
     "Reaction",
@@ -16,8 +45,11 @@ __all__ = [
     "User",
     "board_moderators",
     "configure_sqlite",
+    "counts_as_reply",
     "db",
+    "set_status",
     "set_write_intent",
+    "sync_thread",
     "utcnow",
     "write_intent",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -28,6 +28,18 @@ class Board(Base):
     charter_html: Mapped[str] = mapped_column(Text, default="")  # rendered when saved
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # Moderation settings (see moderation.settings for their meaning and defaults).
+    # The first posts of a new member on this board wait for a moderator.
+    new_member_holds: Mapped[int] = mapped_column(Integer, default=2)
+    # Distinct moderators who must agree to remove a post or sanction a member.
+    quorum: Mapped[int] = mapped_column(Integer, default=2)
+    # What happens to a post when the scorer is missing, fails or is slow.
+    fallback: Mapped[str] = mapped_column(String(24), default="publish_and_queue")
+    # Summed report weight past which a post is hidden until reviewed.
+    report_threshold: Mapped[float] = mapped_column(Float, default=2.0)
+    # Per-label overrides: {"hold": {"toxicity": 0.7}, "nudge": {...}, "queue": {...}}.
+    thresholds: Mapped[dict | None] = mapped_column(JSON)
 
     moderators: Mapped[list[User]] = relationship(
         secondary=board_moderators, back_populates="moderated_boards", lazy="raise"

@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, case, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
+from .base import Base, db, utcnow
 
 if TYPE_CHECKING:
     from .board import Board
@@ -21,6 +21,7 @@ class PostStatus(enum.StrEnum):
     PENDING = "pending"  # held for review: only its author and the board's moderators see it
     HIDDEN = "hidden"  # hidden pending review after reports
     REMOVED = "removed"  # removed by moderators; the place in the tree stays
+    DRAFT = "draft"  # the author was asked to rephrase or confirm: only they see it
 
 
 class ReactionKind(enum.StrEnum):
@@ -96,6 +97,8 @@ class Post(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column()
     deleted_at: Mapped[datetime | None] = mapped_column()
+    # Bumped on every edit, so a late scoring job never judges an older text.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
 
     thread: Mapped[Thread] = relationship(lazy="raise")
     author: Mapped[User | None] = relationship(lazy="raise")
@@ -122,3 +125,40 @@ class Reaction(Base):
         _enum(ReactionKind, "reaction_kind"), primary_key=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def counts_as_reply(post: Post) -> bool:
+    """Whether this post counts in its thread's reply count."""
+    return (
+        post.parent_id is not None
+        and post.status == PostStatus.PUBLISHED
+        and post.deleted_at is None
+    )
+
+
+def sync_thread(post: Post, counted_before: bool, *, activity: bool = False) -> None:
+    """Keep the thread's status and reply count in step with one post, by atomic SQL."""
+    values: dict = {}
+    if post.parent_id is None:
+        values["status"] = post.status
+    delta = int(counts_as_reply(post)) - int(counted_before)
+    if delta:
+        values["reply_count"] = Thread.reply_count + delta
+    if activity and counts_as_reply(post):
+        # Never backwards: a reply approved late keeps the thread's later activity.
+        values["last_activity_at"] = case(
+            (Thread.last_activity_at < post.created_at, post.created_at),
+            else_=Thread.last_activity_at,
+        )
+    if values:
+        db.session.execute(
+            update(Thread).where(Thread.id == post.thread_id).values(**values),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def set_status(post: Post, status: PostStatus) -> None:
+    """Change a post's status, keeping its thread's status and reply count right."""
+    counted_before = counts_as_reply(post)
+    post.status = status
+    sync_thread(post, counted_before, activity=status == PostStatus.PUBLISHED)

@@ -1,37 +1,319 @@
-"""The moderation seam: every new post and every edit passes through `review`.
+"""The moderation pipeline: every new post and every edit passes through it, after its text
+is stored. No HTTP here: plain arguments in, plain results out, so a worker can run it.
 
-For now every post is published. The moderation issue fills in the steps (limits,
-personal data, crisis, toxicity, nudge); callers already honour every action.
+Steps, in order:
+1. limits (`check_limits`, before anything is stored): bans and mutes refuse with a clear
+   reason; per-member posting rates, stricter for new members;
+2. personal data: found and not confirmed → the post stays a draft and the author is warned;
+3. crisis: never blocks publication; the post goes first in the queue;
+4. new members: their first posts on a board wait for a moderator;
+5. toxicity: scores from the scorer (off the request path, see `jobs`), compared with the
+   board's thresholds → publish, publish and queue, hold, or nudge (the post stays a draft
+   and its author is asked to rephrase or post anyway).
+
+Each step's outcome is recorded in an `Assessment` row: the audit trail of why.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from models import (
+    Assessment,
+    Board,
+    Decision,
+    Post,
+    PostStatus,
+    Sanction,
+    Thread,
+    User,
+    db,
+    set_status,
+    utcnow,
+)
+
+from . import crisis, privacy, queue, settings
+from .scoring import Scores
 
 
 class Action(enum.StrEnum):
     PUBLISH = "publish"
     PUBLISH_AND_QUEUE = "publish_and_queue"  # visible, reviewed after
     HOLD = "hold"  # pending: only its author and the board's moderators see it
-    NUDGE = "nudge"  # the composer comes back with the text intact and a gentle note
+    NUDGE = "nudge"  # a draft: the composer comes back with the text and a gentle note
+    PRIVACY = "privacy"  # a draft: the author is warned about personal data first
+    AWAITING = "awaiting"  # stored with a provisional status until the scorer answers
+
+
+STATUS_FOR_ACTION = {
+    Action.PUBLISH: PostStatus.PUBLISHED,
+    Action.PUBLISH_AND_QUEUE: PostStatus.PUBLISHED,
+    Action.HOLD: PostStatus.PENDING,
+    Action.NUDGE: PostStatus.DRAFT,
+    Action.PRIVACY: PostStatus.DRAFT,
+}
 
 
 @dataclass(frozen=True)
-class Decision:
+class Verdict:
     action: Action
     reasons: tuple[str, ...] = ()
-    scores: dict[str, float] = field(default_factory=dict)
+    scores: Scores = field(default_factory=dict)
+    # For a nudge: the sentences that scored highest, with their score.
+    sentences: tuple[tuple[str, float], ...] = ()
+    # For a privacy warning: what was found, as (kind, text).
+    findings: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def crisis(self) -> bool:
+        return "crisis" in self.reasons
+
+    @property
+    def final(self) -> bool:
+        return self.action != Action.AWAITING
+
+
+class Refused(Exception):
+    """The member may not post now; `reason` is banned, muted or rate_limited."""
+
+    def __init__(self, reason: str, until: datetime | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.until = until
+
+
+def is_new_member(author: User, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return author.created_at > now - timedelta(days=settings.NEW_MEMBER_DAYS)
+
+
+def active_sanction(user_id: int, board_id: int, kinds: tuple[str, ...]) -> Sanction | None:
+    now = utcnow()
+    return db.session.scalar(
+        select(Sanction)
+        .where(
+            Sanction.user_id == user_id,
+            Sanction.kind.in_(kinds),
+            Sanction.lifted_at.is_(None),
+            or_(Sanction.board_id == board_id, Sanction.board_id.is_(None)),
+            or_(Sanction.until.is_(None), Sanction.until > now),
+        )
+        .order_by(Sanction.kind)  # "ban" before "mute"
+        .limit(1)
+    )
+
+
+def check_limits(author: User, board: Board, *, rate_limits: bool = True) -> None:
+    """Refuse, before anything is stored, a member who is banned, muted, or posting too fast."""
+    sanction = active_sanction(author.id, board.id, ("ban", "mute"))
+    if sanction is not None:
+        raise Refused("banned" if sanction.kind == "ban" else "muted", sanction.until)
+    if not rate_limits:
+        return
+    now = utcnow()
+    limits = settings.NEW_MEMBER_POST_LIMITS if is_new_member(author, now) else settings.POST_LIMITS
+    for most, seconds in limits:
+        since = now - timedelta(seconds=seconds)
+        recent = db.session.scalar(
+            select(func.count())
+            .select_from(Post)
+            .where(Post.author_id == author.id, Post.created_at > since)
+        )
+        if (recent or 0) >= most:
+            raise Refused("rate_limited")
+
+
+def _first_posts_held(author: User, board: Board, post: Post) -> bool:
+    if board.new_member_holds <= 0:
+        return False
+    published = db.session.scalar(
+        select(func.count())
+        .select_from(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(
+            Thread.board_id == board.id,
+            Post.author_id == author.id,
+            Post.id != post.id,
+            Post.status == PostStatus.PUBLISHED,
+        )
+    )
+    return (published or 0) < board.new_member_holds
+
+
+def _edit_was_requested(post: Post) -> bool:
+    latest = db.session.scalar(
+        select(Decision.action)
+        .where(Decision.post_id == post.id)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+    return latest == "edit_requested"
+
+
+def _record(post: Post, verdict: Verdict, source: str, confirmed: bool, error: str = "") -> None:
+    db.session.add(
+        Assessment(
+            post_id=post.id,
+            revision=post.revision,
+            action=verdict.action.value,
+            reasons=list(verdict.reasons),
+            scores=verdict.scores or None,
+            sentences=[list(pair) for pair in verdict.sentences] or None,
+            source=source,
+            confirmed=confirmed,
+            error=error[:300] or None,
+        )
+    )
 
 
 def review(
-    text: str,
+    post: Post, board: Board, author: User, *, is_edit: bool = False, confirmed: bool = False
+) -> Verdict:
+    """The rule steps, in the posting transaction, after the text is stored.
+
+    Sets the post's status (a draft, or provisional until the scorer answers) and returns
+    the verdict; when it is AWAITING, the caller submits the post to the scoring jobs.
+    """
+    in_crisis = crisis.detect(post.body)
+    findings = privacy.find(post.body)
+    if findings and not confirmed and not in_crisis:
+        verdict = Verdict(
+            Action.PRIVACY,
+            ("privacy",),
+            findings=tuple((f.kind, f.text) for f in findings),
+        )
+        _record(post, verdict, "rules", confirmed)
+        set_status(post, PostStatus.DRAFT)
+        return verdict
+
+    reasons: list[str] = []
+    if in_crisis:
+        reasons.append("crisis")
+    if findings:
+        reasons.append("privacy")
+    if is_edit and _edit_was_requested(post):
+        reasons.append("edit_requested")
+    held = not in_crisis and _first_posts_held(author, board, post)
+    if held:
+        reasons.append("new_member")
+    verdict = Verdict(Action.AWAITING, tuple(reasons))
+    _record(post, verdict, "rules", confirmed)
+    if held or (board.fallback == "hold" and not in_crisis):
+        set_status(post, PostStatus.PENDING)
+    else:
+        set_status(post, PostStatus.PUBLISHED)
+    if in_crisis or held or "privacy" in reasons or "edit_requested" in reasons:
+        queue.open_item(post, board.id, reasons)
+    return verdict
+
+
+def _level(scores: Scores, limits: dict[str, dict[str, float]]) -> tuple[str | None, list[str]]:
+    """The highest threshold level any label reaches, and the labels at or above `queue`."""
+    reached: str | None = None
+    labels = []
+    for label, value in scores.items():
+        for level in reversed(settings.LEVELS):  # hold, nudge, queue
+            if value >= limits[level].get(label, 2.0):
+                labels.append(label)
+                if reached is None or settings.LEVELS.index(level) > settings.LEVELS.index(reached):
+                    reached = level
+                break
+    return reached, labels
+
+
+def judge(
+    scores: Scores | None,
+    board_thresholds: dict[str, Any] | None,
+    prior: tuple[str, ...],
     *,
-    author_id: int,
-    board_id: int,
-    post_id: int | None = None,
-    is_edit: bool = False,
-    confirmed: bool = False,
-) -> Decision:
-    """Decide what happens to a post whose text is already stored."""
-    return Decision(Action.PUBLISH)
+    confirmed: bool,
+    fallback: str,
+    sentences: list[tuple[str, float]] | None = None,
+) -> Verdict:
+    """The final decision from the rule steps' reasons and the scores (None: no scorer)."""
+    reasons = list(prior)
+    in_crisis, held = "crisis" in reasons, "new_member" in reasons
+    if scores is None:
+        reasons.append("unscored")
+        action = Action.HOLD if fallback == "hold" and not in_crisis else Action.PUBLISH_AND_QUEUE
+        return Verdict(Action.HOLD if held else action, tuple(reasons))
+    limits = settings.thresholds(board_thresholds)
+    level, labels = _level(scores, limits)
+    if labels:
+        reasons.append("toxicity")
+    if in_crisis:
+        # A person in crisis is never asked to rephrase, nor held: peers see it, and
+        # moderators see it first.
+        action = Action.PUBLISH_AND_QUEUE
+    elif level == "hold":
+        action = Action.HOLD
+    elif level == "nudge" and confirmed:
+        reasons.append("confirmed")  # "post anyway": a moderator reads it first
+        action = Action.HOLD
+    elif level == "nudge":
+        action = Action.NUDGE
+    elif level == "queue" or reasons:
+        action = Action.PUBLISH_AND_QUEUE
+    else:
+        action = Action.PUBLISH
+    if held and action in (Action.PUBLISH, Action.PUBLISH_AND_QUEUE) and not in_crisis:
+        action = Action.HOLD
+    top: tuple[tuple[str, float], ...] = ()
+    if action == Action.NUDGE and sentences:
+        nudge = min(limits["nudge"].values())
+        top = tuple((text, round(score, 3)) for text, score in sentences[:3] if score >= nudge)
+    return Verdict(action, tuple(reasons), dict(scores), top)
+
+
+def conclude(
+    post: Post,
+    board: Board,
+    scores: Scores | None,
+    sentences: list[tuple[str, float]] | None = None,
+    error: str = "",
+) -> Verdict:
+    """Apply the final decision to a post awaiting its scores (in the scoring job)."""
+    pending = latest_assessment(post)
+    prior = tuple(pending.reasons) if pending else ()
+    confirmed = bool(pending and pending.confirmed)
+    verdict = judge(
+        scores,
+        board.thresholds,
+        prior,
+        confirmed=confirmed,
+        fallback=board.fallback,
+        sentences=sentences,
+    )
+    _record(post, verdict, "model" if scores is not None else "fallback", confirmed, error)
+    set_status(post, STATUS_FOR_ACTION[verdict.action])
+    if verdict.action in (Action.PUBLISH_AND_QUEUE, Action.HOLD):
+        top = max(scores.values(), default=0.0) if scores else 0.0
+        queue.open_item(post, board.id, list(verdict.reasons), top)
+    return verdict
+
+
+def latest_assessment(post: Post) -> Assessment | None:
+    return db.session.scalar(
+        select(Assessment)
+        .where(Assessment.post_id == post.id, Assessment.revision == post.revision)
+        .order_by(Assessment.id.desc())
+        .limit(1)
+    )
+
+
+def verdict_of(post: Post) -> Verdict | None:
+    """The latest verdict on the post's current text, as recorded."""
+    row = latest_assessment(post)
+    if row is None:
+        return None
+    return Verdict(
+        Action(row.action),
+        tuple(row.reasons or ()),
+        dict(row.scores or {}),
+        tuple((str(s), float(v)) for s, v in (row.sentences or [])),
+    )

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from models import db
+from moderation import jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -89,6 +90,8 @@ def make_app(url: str, **config):  # type: ignore[no-untyped-def]
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": TEST_PASSWORD_METHOD,
         "SERVER_NAME": None,
+        # Posting limits have their own tests, which turn them on.
+        "RATE_LIMITS": "off",
     }
     settings.update(config)
     return create_app(settings)
@@ -106,6 +109,7 @@ def app(backend: str, request: pytest.FixtureRequest, tmp_path: Path):  # type: 
             db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             db.session.commit()
     yield application
+    jobs.stop(application)
     with application.app_context():
         db.session.remove()
         db.engine.dispose()

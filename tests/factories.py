@@ -24,7 +24,9 @@ def user(pseudonym: str | None = None, password: str = PASSWORD, **fields) -> Us
 
 
 def board(slug: str | None = None, *, members_only: bool = False, **fields) -> Board:  # type: ignore[no-untyped-def]
+    """A board; unlike the default, newcomers' first posts are not held unless asked."""
     slug = slug or f"board-{next(_seq)}"
+    fields.setdefault("new_member_holds", 0)
     return posting.create_board(
         slug,
         fields.pop("name", slug.title()),

@@ -28,6 +28,12 @@ class _Composer(Form):
         ),
     )
     confirm = BooleanField(_l("Post anyway"))
+    # The member's own draft this submission continues (after a nudge or a warning).
+    draft = HiddenField()
+
+    def validate_draft(self, field) -> None:  # type: ignore[no-untyped-def]
+        value = field.data.strip() if isinstance(field.data, str) else ""
+        field.data = int(value) if value.isdigit() and len(value) <= 10 else None
 
 
 class ThreadForm(_Composer):

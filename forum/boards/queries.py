@@ -114,11 +114,12 @@ def board_page(board: Board, number: int, user: Any) -> BoardPage:
     ).all()
     pending: list[Thread] = []
     if getattr(user, "is_authenticated", False) and number == 1:
+        own = Thread.author_id == user.id
+        held = Thread.status == PostStatus.PENDING
+        mine = and_(own, Thread.status.in_([PostStatus.PENDING, PostStatus.DRAFT]))
         waiting = select(Thread).where(
-            Thread.board_id == board.id, Thread.status == PostStatus.PENDING
+            Thread.board_id == board.id, or_(mine, held) if can_moderate(user, board) else mine
         )
-        if not can_moderate(user, board):
-            waiting = waiting.where(Thread.author_id == user.id)
         pending = list(db.session.scalars(waiting.order_by(Thread.id.desc()).limit(50)))
     return BoardPage(board, page, [(t, name) for t, name in rows], pending)
 
@@ -155,16 +156,16 @@ def _params(thread: Thread, user: Any) -> dict[str, Any]:
 
 
 def _visible_posts(audience: str):  # type: ignore[no-untyped-def]
-    """The posts of thread :thread_id that have a place on the page for this audience."""
+    """The posts of thread :thread_id that have a place on the page for this audience:
+    held posts for their author and moderators, drafts for their author only."""
     visible = Post.thread_id == bindparam("thread_id")
-    if audience == "member":
-        return and_(
-            visible,
-            or_(Post.status != PostStatus.PENDING, Post.author_id == bindparam("viewer_id")),
-        )
+    unseen = [PostStatus.DRAFT] if audience == "all" else [PostStatus.PENDING, PostStatus.DRAFT]
     if audience == "public":
-        return and_(visible, Post.status != PostStatus.PENDING)
-    return visible
+        return and_(visible, Post.status.not_in(unseen))
+    return and_(
+        visible,
+        or_(Post.status.not_in(unseen), Post.author_id == bindparam("viewer_id")),
+    )
 
 
 @cache
@@ -272,6 +273,7 @@ def readable_thread(thread: Thread, user: Any) -> bool:
         return False
     if thread.status == PostStatus.PUBLISHED:
         return True
-    return can_moderate(user, thread.board) or (
-        getattr(user, "is_authenticated", False) and thread.author_id == user.id
-    )
+    own = getattr(user, "is_authenticated", False) and thread.author_id == user.id
+    if thread.status == PostStatus.DRAFT:
+        return own
+    return own or can_moderate(user, thread.board)

@@ -7,75 +7,75 @@ in one transaction: what a member wrote is never dropped on the way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from models import Board, Post, PostStatus, Reaction, ReactionKind, Thread, User, db, utcnow
-from moderation.pipeline import Action, Decision, review
+from models import (
+    Board,
+    Post,
+    PostStatus,
+    Reaction,
+    ReactionKind,
+    ReviewItem,
+    Thread,
+    User,
+    counts_as_reply,
+    db,
+    sync_thread,
+    utcnow,
+)
+from moderation import jobs, pipeline, queue
+from moderation.pipeline import Action, Verdict
 
 from ..markup import render_markdown
 from . import tree
-
-_STATUS_FOR_ACTION = {
-    Action.PUBLISH: PostStatus.PUBLISHED,
-    Action.PUBLISH_AND_QUEUE: PostStatus.PUBLISHED,
-    Action.HOLD: PostStatus.PENDING,
-    Action.NUDGE: PostStatus.PENDING,
-}
 
 
 class PostingRefused(Exception):
     """The action is not possible; `reason` is a key the view turns into a message."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, until: datetime | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.until = until
 
 
 @dataclass(frozen=True)
 class Outcome:
     post: Post
-    decision: Decision
+    verdict: Verdict
 
 
-def _counts(post: Post) -> bool:
-    """Whether this post counts in its thread's reply count."""
-    return (
-        post.parent_id is not None
-        and post.status == PostStatus.PUBLISHED
-        and post.deleted_at is None
+def _guard(author: User, board: Board, *, rate_limits: bool = True) -> None:
+    limits_on = rate_limits and current_app.config.get("RATE_LIMITS", "on") != "off"
+    try:
+        pipeline.check_limits(author, board, rate_limits=limits_on)
+    except pipeline.Refused as refused:
+        raise PostingRefused(refused.reason, refused.until) from None
+
+
+def _settle(post: Post, verdict: Verdict) -> Outcome:
+    """After the commit: wait a little for the scorer, then read the verdict back."""
+    if verdict.action != Action.AWAITING:
+        return Outcome(post, verdict)
+    post_id, revision = post.id, post.revision
+    db.session.commit()  # no transaction (no SQLite lock) stays open while we wait
+    jobs.submit_and_wait(post_id, revision)
+    db.session.expire_all()
+    post = db.session.get_one(Post, post_id)
+    settled = pipeline.verdict_of(post) or verdict
+    return Outcome(post, settled)
+
+
+def _store(post: Post, parent: Post | None) -> None:
+    db.session.add(post)
+    db.session.flush()
+    post.depth, post.path = tree.place(
+        post.id, parent.depth if parent else None, parent.path if parent else None
     )
-
-
-def _sync_thread(post: Post, counted_before: bool, *, activity: bool = False) -> None:
-    """Keep the thread's status and reply count in step, with atomic SQL increments."""
-    values: dict = {}
-    if post.parent_id is None:
-        values["status"] = post.status
-    delta = int(_counts(post)) - int(counted_before)
-    if delta:
-        values["reply_count"] = Thread.reply_count + delta
-    if activity and _counts(post):
-        values["last_activity_at"] = post.created_at
-    if values:
-        db.session.execute(
-            update(Thread).where(Thread.id == post.thread_id).values(**values),
-            execution_options={"synchronize_session": False},
-        )
-
-
-def _judge(post: Post, board_id: int, *, is_edit: bool, confirmed: bool) -> Decision:
-    decision = review(
-        post.body,
-        author_id=post.author_id or 0,
-        board_id=board_id,
-        post_id=post.id,
-        is_edit=is_edit,
-        confirmed=confirmed,
-    )
-    post.status = _STATUS_FOR_ACTION[decision.action]
-    return decision
 
 
 def create_thread(
@@ -86,13 +86,14 @@ def create_thread(
     content_warning: str | None = None,
     confirmed: bool = False,
 ) -> Outcome:
+    _guard(author, board)
     now = utcnow()
     thread = Thread(
         board_id=board.id,
         author_id=author.id,
         title=title,
         content_warning=content_warning or None,
-        status=PostStatus.PENDING,
+        status=PostStatus.DRAFT,
         created_at=now,
         last_activity_at=now,
     )
@@ -104,16 +105,13 @@ def create_thread(
         body=body,
         html=render_markdown(body),
         content_warning=content_warning or None,
-        status=PostStatus.PENDING,
+        status=PostStatus.DRAFT,
         created_at=now,
     )
-    db.session.add(post)
-    db.session.flush()
-    post.depth, post.path = tree.place(post.id, None, None)
-    decision = _judge(post, board.id, is_edit=False, confirmed=confirmed)
-    thread.status = post.status
+    _store(post, None)
+    verdict = pipeline.review(post, board, author, confirmed=confirmed)
     db.session.commit()
-    return Outcome(post, decision)
+    return _settle(post, verdict)
 
 
 def create_reply(
@@ -137,6 +135,8 @@ def create_reply(
         or parent.deleted_at is not None
     ):
         raise PostingRefused("parent_unavailable")
+    board = thread.board
+    _guard(author, board)
     post = Post(
         thread_id=thread.id,
         author_id=author.id,
@@ -144,16 +144,13 @@ def create_reply(
         body=body,
         html=render_markdown(body),
         content_warning=content_warning or None,
-        status=PostStatus.PENDING,
+        status=PostStatus.DRAFT,
         created_at=utcnow(),
     )
-    db.session.add(post)
-    db.session.flush()
-    post.depth, post.path = tree.place(post.id, parent.depth, parent.path)
-    decision = _judge(post, thread.board_id, is_edit=False, confirmed=confirmed)
-    _sync_thread(post, counted_before=False, activity=True)
+    _store(post, parent)
+    verdict = pipeline.review(post, board, author, confirmed=confirmed)
     db.session.commit()
-    return Outcome(post, decision)
+    return _settle(post, verdict)
 
 
 def edit_post(
@@ -164,29 +161,34 @@ def edit_post(
     content_warning: str | None = None,
     confirmed: bool = False,
 ) -> Outcome:
+    """An edit, or the next version of a draft (after a nudge or a privacy warning)."""
     if post.deleted_at is not None or post.status == PostStatus.REMOVED:
         raise PostingRefused("not_editable")
     thread = db.session.get_one(Thread, post.thread_id)
-    counted_before = _counts(post)
+    board = thread.board
+    author = db.session.get_one(User, post.author_id)
+    _guard(author, board, rate_limits=False)
+    was_draft = post.status == PostStatus.DRAFT
     post.body = body
     post.html = render_markdown(body)
     post.content_warning = content_warning or None
-    post.edited_at = utcnow()
+    post.revision += 1
+    if not was_draft:
+        post.edited_at = utcnow()
     if post.parent_id is None:
         if title:
             thread.title = title
         thread.content_warning = post.content_warning
-    decision = _judge(post, thread.board_id, is_edit=True, confirmed=confirmed)
-    _sync_thread(post, counted_before)
+    verdict = pipeline.review(post, board, author, is_edit=not was_draft, confirmed=confirmed)
     db.session.commit()
-    return Outcome(post, decision)
+    return _settle(post, verdict)
 
 
 def delete_post(post: Post) -> None:
     """The author takes their words back; the place in the tree stays for the replies."""
     if post.deleted_at is not None:
         return
-    counted_before = _counts(post)
+    counted_before = counts_as_reply(post)
     post.body = ""
     post.html = ""
     post.content_warning = None
@@ -199,7 +201,11 @@ def delete_post(post: Post) -> None:
             .values(title="", content_warning=None),
             execution_options={"synchronize_session": False},
         )
-    _sync_thread(post, counted_before)
+    sync_thread(post, counted_before)
+    # Nothing left to review, unless the author was in crisis: moderators still reach out.
+    item = db.session.scalar(select(ReviewItem).where(ReviewItem.open_post_id == post.id))
+    if item is not None and not item.is_crisis:
+        queue.close(item, "withdrawn")
     db.session.commit()
 
 
@@ -231,7 +237,9 @@ def create_board(
     charter: str = "",
     members_only: bool = False,
     position: int | None = None,
+    **settings: object,
 ) -> Board:
+    """A board; `settings` are its moderation settings (see models.Board)."""
     if position is None:
         position = (db.session.scalar(select(func.max(Board.position))) or 0) + 1
     board = Board(
@@ -243,6 +251,7 @@ def create_board(
         charter_html=render_markdown(charter),
         members_only=members_only,
         position=position,
+        **settings,
     )
     db.session.add(board)
     db.session.commit()

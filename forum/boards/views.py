@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.validators import ValidationError
 
-from models import Board, Post, ReactionKind, Thread, db
+from models import Board, Post, PostStatus, ReactionKind, Thread, db
 from moderation.pipeline import Action
 
 from ..forms import EmptyForm
@@ -21,7 +21,19 @@ REFUSALS = {
     "parent_unavailable": lambda: _("The message you answer is no longer available."),
     "not_editable": lambda: _("This message can no longer be changed."),
     "not_reactable": lambda: _("This message cannot receive reactions."),
+    "banned": lambda: _(
+        "You can no longer post on this board. Your text is still below, if you want to keep it."
+    ),
+    "muted": lambda: _(
+        "You cannot post on this board for the moment. Your text is still below, if you want "
+        "to keep it."
+    ),
+    "rate_limited": lambda: _(
+        "You have posted a lot in a short time. Take a breath: you can post again in a few "
+        "minutes. Your text is still below."
+    ),
 }
+REFUSAL_STATUS = {"rate_limited": 429, "banned": 403, "muted": 403}
 
 
 def _page_number() -> int:
@@ -51,9 +63,33 @@ def _post_or_404(post_id: int) -> Post:
     return post
 
 
+def _own_draft(draft_id: int | None, thread_id: int | None = None) -> Post | None:
+    """The member's draft that a resubmission continues, if it is still a draft."""
+    post = db.session.get(Post, draft_id) if draft_id else None
+    if post is None or post.status != PostStatus.DRAFT or post.author_id != current_user.id:
+        return None
+    return post if thread_id is None or post.thread_id == thread_id else None
+
+
+def _asks_again(outcome: services.Outcome, form) -> bool:  # type: ignore[no-untyped-def]
+    """A nudge or a privacy warning: the composer comes back, text intact."""
+    if outcome.verdict.action not in (Action.NUDGE, Action.PRIVACY):
+        return False
+    form.draft.data = outcome.post.id
+    form.confirm.data = False
+    return True
+
+
 def _after_posting(outcome: services.Outcome) -> None:
-    if outcome.decision.action in (Action.HOLD, Action.NUDGE):
+    if outcome.verdict.crisis:
+        flash(_("Thank you for writing. You are not alone."), "crisis")
+    if outcome.post.status == PostStatus.PENDING:
         flash(_("Your message is kept and will be visible once a moderator has read it."), "info")
+
+
+def _refused(form, refused: services.PostingRefused) -> int:  # type: ignore[no-untyped-def]
+    form.body.errors = [*form.body.errors, REFUSALS[refused.reason]()]
+    return REFUSAL_STATUS.get(refused.reason, 400)
 
 
 @bp.route("/boards/<slug>")
@@ -71,19 +107,41 @@ def board(slug: str):  # type: ignore[no-untyped-def]
 def new_thread(slug: str):  # type: ignore[no-untyped-def]
     board = _board_or_404(slug)
     form = ThreadForm()
+    status, verdict = (400 if form.is_submitted() else 200), None
     if form.validate_on_submit():
-        outcome = services.create_thread(
-            current_user,
-            board,
-            form.title.data,
-            form.body.data,
-            form.content_warning.data,
-            form.confirm.data,
-        )
-        _after_posting(outcome)
-        return redirect(url_for("boards.thread", thread_id=outcome.post.thread_id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("boards/new_thread.html", form=form, board=board), status
+        draft = _own_draft(form.draft.data)
+        if draft is not None and (
+            not draft.is_root or db.session.get_one(Thread, draft.thread_id).board_id != board.id
+        ):
+            draft = None
+        try:
+            if draft is not None:
+                outcome = services.edit_post(
+                    draft,
+                    form.body.data,
+                    title=form.title.data,
+                    content_warning=form.content_warning.data,
+                    confirmed=form.confirm.data,
+                )
+            else:
+                outcome = services.create_thread(
+                    current_user,
+                    board,
+                    form.title.data,
+                    form.body.data,
+                    form.content_warning.data,
+                    form.confirm.data,
+                )
+        except services.PostingRefused as refused:
+            status = _refused(form, refused)
+        else:
+            if not _asks_again(outcome, form):
+                _after_posting(outcome)
+                return redirect(url_for("boards.thread", thread_id=outcome.post.thread_id))
+            status, verdict = 200, outcome.verdict
+    return render_template(
+        "boards/new_thread.html", form=form, board=board, verdict=verdict
+    ), status
 
 
 @bp.route("/threads/<id:thread_id>")
@@ -129,23 +187,36 @@ def reply(thread_id: int):  # type: ignore[no-untyped-def]
             abort(404)
         form.parent_id.errors = [REFUSALS["parent_unavailable"]()]
         form_ok = False
+    status, verdict = (400 if form.is_submitted() else 200), None
     if form_ok:
+        draft = _own_draft(form.draft.data, thread.id)
         try:
-            outcome = services.create_reply(
-                current_user,
-                thread,
-                form.body.data,
-                parent,
-                form.content_warning.data,
-                form.confirm.data,
-            )
+            if draft is not None:
+                outcome = services.edit_post(
+                    draft,
+                    form.body.data,
+                    content_warning=form.content_warning.data,
+                    confirmed=form.confirm.data,
+                )
+            else:
+                outcome = services.create_reply(
+                    current_user,
+                    thread,
+                    form.body.data,
+                    parent,
+                    form.content_warning.data,
+                    form.confirm.data,
+                )
         except services.PostingRefused as refused:
-            form.body.errors = [REFUSALS[refused.reason]()]
+            status = _refused(form, refused)
         else:
-            _after_posting(outcome)
-            return redirect(url_for("boards.post", post_id=outcome.post.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("boards/reply.html", form=form, thread=thread, parent=parent), status
+            if not _asks_again(outcome, form):
+                _after_posting(outcome)
+                return redirect(url_for("boards.post", post_id=outcome.post.id))
+            status, verdict = 200, outcome.verdict
+    return render_template(
+        "boards/reply.html", form=form, thread=thread, parent=parent, verdict=verdict
+    ), status
 
 
 @bp.route("/posts/<id:post_id>")
@@ -167,6 +238,7 @@ def edit(post_id: int):  # type: ignore[no-untyped-def]
         abort(403)
     thread = db.session.get_one(Thread, post.thread_id)
     form = EditForm()
+    status, verdict = (400 if form.is_submitted() else 200), None
     if request.method == "GET":
         form.body.data = post.body
         form.content_warning.data = post.content_warning or ""
@@ -181,12 +253,15 @@ def edit(post_id: int):  # type: ignore[no-untyped-def]
                 confirmed=form.confirm.data,
             )
         except services.PostingRefused as refused:
-            form.body.errors = [REFUSALS[refused.reason]()]
+            status = _refused(form, refused)
         else:
-            _after_posting(outcome)
-            return redirect(url_for("boards.post", post_id=post.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("boards/edit.html", form=form, post=post, thread=thread), status
+            if not _asks_again(outcome, form):
+                _after_posting(outcome)
+                return redirect(url_for("boards.post", post_id=post.id))
+            status, verdict = 200, outcome.verdict
+    return render_template(
+        "boards/edit.html", form=form, post=post, thread=thread, verdict=verdict
+    ), status
 
 
 @bp.route("/posts/<id:post_id>/delete", methods=["POST"])

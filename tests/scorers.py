@@ -1,0 +1,61 @@
+"""Deterministic scorers for rule tests (the real Detoxify scorer has its own tests).
+
+`MODERATION_MODEL="tests.scorers:Lexicon"` loads `Lexicon`: each listed word gives fixed
+scores, the highest per label wins, everything else scores 0.01. A worker process started
+by the tests loads it by the same name.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+
+from moderation.settings import LABELS
+
+# Word → scores. "nul" sits in the nudge band, "idiot" above the hold threshold,
+# "bof" in the queue band, "menace" a threat.
+WORDS: dict[str, dict[str, float]] = {
+    "idiot": {"toxicity": 0.95, "insult": 0.9},
+    "idiote": {"toxicity": 0.95, "insult": 0.9},
+    "crétin": {"toxicity": 0.92, "insult": 0.88},
+    "nul": {"toxicity": 0.7},
+    "nulle": {"toxicity": 0.7},
+    "pathetic": {"toxicity": 0.7},
+    "bof": {"toxicity": 0.5},
+    "menace": {"toxicity": 0.5, "threat": 0.75},
+    "moron": {"toxicity": 0.95, "insult": 0.9},
+}
+_WORD = re.compile(r"[\w'-]+")
+
+
+class Lexicon:
+    name = "lexicon"
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        out = []
+        for text in texts:
+            scores = dict.fromkeys(LABELS, 0.01)
+            for word in _WORD.findall(text.lower()):
+                for label, value in WORDS.get(word, {}).items():
+                    scores[label] = max(scores[label], value)
+            out.append(scores)
+        return out
+
+
+class Slow(Lexicon):
+    """Takes longer than the request is willing to wait."""
+
+    name = "slow"
+    DELAY = 1.5
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        time.sleep(self.DELAY)
+        return super().score(texts)
+
+
+class Broken:
+    name = "broken"
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        raise RuntimeError("the model crashed")
