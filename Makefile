@@ -45,6 +45,7 @@ bench: translations
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy --ignore-missing-imports models moderation
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

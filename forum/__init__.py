@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .accounts.services import load_user
     from .boards import bp as boards_bp
+    from .review import bp as review_bp
 
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(boards_bp)
+    app.register_blueprint(review_bp)
 
     @app.before_request
     def _declare_write_intent() -> None:

@@ -99,4 +99,7 @@ def seed_demo() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from moderation.cli import moderation_cli
+
     app.cli.add_command(forum_cli)
+    app.cli.add_command(moderation_cli)

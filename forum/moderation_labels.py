@@ -57,6 +57,7 @@ ITEM_REASONS = {
     "unscored": _l("not checked automatically"),
     "edit_requested": _l("rephrased on request"),
     "appeal": _l("appeal"),
+    "under_review": _l("edited while under review"),
 }
 
 LABEL_NAMES = {

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import text
 
 from models import db
+from moderation import jobs, scoring
 
 from .accounts import services as accounts
 from .boards import queries
@@ -56,13 +66,31 @@ def language():  # type: ignore[no-untyped-def]
 
 @bp.route("/healthz")
 def healthz():  # type: ignore[no-untyped-def]
-    checks = {}
+    """200 when the database (and Redis, if set) answer. The moderation figures tell
+    operators when posts wait for a scorer that is missing, failing or slow."""
+    checks: dict[str, object] = {}
     try:
         db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         db.session.rollback()
         checks["database"] = "error"
+    runner = jobs.runner()
+    if isinstance(runner, jobs.RQRunner):
+        try:
+            runner.redis.ping()
+            checks["redis"] = "ok"
+        except Exception:  # noqa: BLE001
+            checks["redis"] = "error"
     healthy = all(v == "ok" for v in checks.values())
-    body = {"status": "ok" if healthy else "error", **checks}
+    moderation: dict[str, object] = {
+        "runner": runner.name,
+        "scorer": scoring.registry.status(current_app.config["MODERATION_MODEL"]),
+    }
+    if checks["database"] == "ok":
+        moderation["awaiting_scores"] = jobs.awaiting_count()
+        moderation["fallback_last_hour"] = jobs.fallback_count(3600)
+    if checks.get("redis") == "ok":
+        moderation["queued_jobs"] = jobs.queue_depth()
+    body = {"status": "ok" if healthy else "error", **checks, "moderation": moderation}
     return jsonify(body), 200 if healthy else 503

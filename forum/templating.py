@@ -11,13 +11,16 @@ from flask import Flask, request
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from jinja2 import StrictUndefined
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from models import utcnow
+from moderation.decisions import unread_notices
 
 from .i18n import LANGUAGES, select_locale
+from .moderation_labels import REPORT_REASONS
 
 MAX_ID = 2**31 - 1
 REACTION_LABELS = {
@@ -55,6 +58,14 @@ def post_labels() -> dict[str, Any]:
         "delete_yes": _("Yes, delete it"),
         "cw": _("Content warning:"),
         "open": _("open to read"),
+        "draft": _("Draft: not published, only you see it"),
+        "report": _("Report"),
+        "report_why": _(
+            "Why are you reporting this message? The author will not know who reported it."
+        ),
+        "report_note": _("A word for the moderators (optional)"),
+        "report_send": _("Send the report"),
+        "report_reasons": [(code, str(label)) for code, label in REPORT_REASONS.items()],
     }
 
 
@@ -95,10 +106,16 @@ def stored_html(html: str) -> Markup:
     return Markup(html)  # noqa: S704 - only ever given sanitised HTML from the database
 
 
+def _unread_notices() -> int:
+    return unread_notices(current_user) if current_user.is_authenticated else 0
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     app.jinja_env.filters.update(ago=ago, when=when, stored_html=stored_html)
-    app.jinja_env.globals.update(reaction_labels=REACTION_LABELS, post_labels=post_labels)
+    app.jinja_env.globals.update(
+        reaction_labels=REACTION_LABELS, post_labels=post_labels, unread_notices=_unread_notices
+    )
     app.jinja_env.undefined = StrictUndefined
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

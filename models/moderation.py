@@ -31,7 +31,12 @@ class Assessment(Base):
     """
 
     __tablename__ = "assessments"
-    __table_args__ = (Index("ix_assessments_post", "post_id", "id"),)
+    __table_args__ = (
+        Index("ix_assessments_post", "post_id", "id"),
+        # Posts still awaiting scores (the sweeper), and recent fallbacks (/healthz).
+        Index("ix_assessments_action", "action", "created_at"),
+        Index("ix_assessments_source", "source", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
@@ -96,7 +101,7 @@ class Vote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id", ondelete="CASCADE"))
     moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    topic: Mapped[str] = mapped_column(String(16))  # post | sanction
+    topic: Mapped[str] = mapped_column(String(16))  # post | sanction | appeal
     choice: Mapped[str] = mapped_column(String(24))
     reason: Mapped[str] = mapped_column(String(32), default="")
     note: Mapped[str] = mapped_column(Text, default="")

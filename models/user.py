@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
+
+if TYPE_CHECKING:
+    from .board import Board
 
 board_moderators = Table(
     "board_moderators",
@@ -37,7 +41,7 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    moderated_boards: Mapped[list[Board]] = relationship(  # noqa: F821
+    moderated_boards: Mapped[list[Board]] = relationship(
         secondary=board_moderators, back_populates="moderators", lazy="selectin"
     )
 

@@ -12,8 +12,8 @@ import re
 import unicodedata
 
 _FR = [
-    r"\bje (?:veux|voudrais|vais|préférerais|prefererais) (?:en finir|mourir|me tuer|me suicider|disparaître|disparaitre|me foutre en l'air)",
-    r"\b(?:j'ai|j’ai) (?:envie|besoin) de (?:mourir|me tuer|en finir|disparaître|disparaitre|me suicider)",
+    r"\bje (?:veux|voudrais|vais|préférerais|prefererais) (?:en finir(?! avec)|mourir(?! de (?:rire|honte|faim|froid|chaud))|me tuer|me suicider|disparaître|disparaitre|me foutre en l'air)",
+    r"\b(?:j'ai|j’ai) (?:envie|besoin) (?:de |d')(?:mourir(?! de (?:rire|honte|faim|froid|chaud))|me tuer|en finir(?! avec)|disparaître|disparaitre|me suicider)",
     r"\b(?:plus|pas) envie de vivre\b",
     r"\bje (?:ne )?veux plus vivre\b",
     r"\bmettre fin à (?:mes jours|ma vie)",
@@ -24,12 +24,12 @@ _FR = [
     r"\bma (?:lettre d'adieu|dernière nuit)\b",
 ]
 _EN = [
-    r"\bi (?:want|wanna|am going|'m going|plan) to (?:die|kill myself|end it|end my life|disappear)",
+    r"\bi(?:(?: want| am going|'m going| plan) to| wanna(?: to)?) (?:die(?! of (?:laughter|shame|embarrassment))|kill myself|end it(?! with| between| there)|end my life|disappear)",
     r"\bi (?:don't|do not) want to (?:live|be alive|wake up) any ?more",
     r"\b(?:everyone|everybody|they|my family|my kids) (?:would|will) be better off without me",
     r"\bi(?:'ve| have) been (?:saving|stockpiling|collecting) (?:up )?(?:my |some )?(?:pills|meds|medication)",
     r"\bi(?:'m| am) (?:suicidal|thinking (?:about|of) (?:suicide|killing myself|ending it))",
-    r"\bi (?:cut|hurt|harm) myself\b",
+    r"\bi (?:cut|hurt|harm) myself\b(?! (?:shaving|cooking|while|on|by accident|at the gym|playing))",
     r"\bend it all\b",
     r"\bmy (?:suicide|goodbye) (?:note|letter)\b",
 ]

@@ -92,15 +92,24 @@ def _log(
     return decision
 
 
-def _check(item: ReviewItem, moderator: User, version: int | None) -> Post:
+# A sanction can still gather voices once the post itself is settled this way.
+SANCTION_AFTER = ("removed", "edit_requested")
+
+
+def _check(
+    item: ReviewItem, moderator: User, version: int | None, *, for_sanction: bool = False
+) -> Post:
+    db.session.refresh(item, with_for_update=True)  # one decision at a time per item
     if not queue.may_review(moderator, item):
         raise NotAllowed("forbidden")
-    if item.state != ItemState.OPEN:
+    settled_post = for_sanction and item.outcome in SANCTION_AFTER
+    if item.state != ItemState.OPEN and not settled_post:
         raise NotAllowed("already_decided")
-    if version is not None and version != item.version:
-        raise NotAllowed("stale")
-    if queue.claimed_by_other(item, moderator):
-        raise NotAllowed("claimed")
+    if item.state == ItemState.OPEN:
+        if version is not None and version != item.version:
+            raise NotAllowed("stale")
+        if queue.claimed_by_other(item, moderator):
+            raise NotAllowed("claimed")
     post = db.session.get_one(Post, item.post_id)
     if post.author_id == moderator.id:
         raise NotAllowed("own_post")
@@ -184,7 +193,8 @@ def _notes(votes: list[Vote]) -> str:
 
 def _most_common_reason(votes: list[Vote]) -> str:
     reasons = [v.reason for v in votes if v.reason]
-    return max(set(reasons), key=reasons.count) if reasons else "other"
+    # On a tie, the first voice's reason (max keeps the first of equal counts).
+    return max(reasons, key=reasons.count) if reasons else "other"
 
 
 def decide(
@@ -207,7 +217,15 @@ def decide(
     if choice == "approve":
         was_held = post.status in (PostStatus.PENDING, PostStatus.HIDDEN)
         _vote(item, moderator, "post", "approve", "", note)
-        if post.status in (PostStatus.PENDING, PostStatus.HIDDEN, PostStatus.DRAFT):
+        if _agreeing(item, "post", "remove"):
+            # A peer asked for removal: keeping the post needs as many voices as removing it.
+            keep = _agreeing(item, "post", "approve")
+            if len(keep) < board.quorum:
+                _touch(item)
+                db.session.commit()
+                return Result(False, len(keep), board.quorum)
+        # A draft stays a draft: its author has not chosen to publish it yet.
+        if post.status in (PostStatus.PENDING, PostStatus.HIDDEN):
             set_status(post, PostStatus.PUBLISHED)
         _settle_reports(post.id, "rejected")
         _close_or_conflict(item, "approved")
@@ -278,9 +296,22 @@ def sanction(
     if item.kind == ItemKind.APPEAL:
         raise NotAllowed("invalid_choice")
     note = (note or "").strip()[:NOTE_MAX]
-    post = _check(item, moderator, version)
+    post = _check(item, moderator, version, for_sanction=True)
     if post.author_id is None:
         raise NotAllowed("no_author")
+    action = {"warn": "warned", "mute": "muted", "ban": "banned"}[kind]
+    voted = db.session.scalar(
+        select(Vote.id).where(
+            Vote.item_id == item.id, Vote.moderator_id == moderator.id, Vote.topic == "sanction"
+        )
+    )
+    if voted is not None:
+        raise NotAllowed("already_voted")
+    applied = db.session.scalar(
+        select(Decision.id).where(Decision.item_id == item.id, Decision.action == action)
+    )
+    if applied is not None:
+        raise NotAllowed("already_decided")
     board = db.session.get_one(Board, item.board_id)
     choice = f"mute:{days}" if kind == "mute" else kind
     _vote(item, moderator, "sanction", choice, reason, note)
@@ -295,7 +326,7 @@ def sanction(
         until = utcnow() + timedelta(days=shortest)
     decision = _log(
         item,
-        {"warn": "warned", "mute": "muted", "ban": "banned"}[kind],
+        action,
         reason=_most_common_reason(votes),
         note=_notes(votes),
         subject_id=post.author_id,
@@ -351,31 +382,44 @@ def _decide_appeal(
         _vote(item, moderator, "appeal", "escalate", reason, note)
         item.escalated = True
         _touch(item)
+        decision = _log(item, "escalated", reason=reason, notify=False)
         db.session.commit()
-        return Result(True)
+        return Result(True, decision=decision)
     if choice not in ("approve", "remove"):
         raise NotAllowed("invalid_choice")
     verdict = "uphold" if choice == "approve" else "reject"
-    board = db.session.get_one(Board, item.board_id)
+    needed = _appeal_quorum(item)
     _vote(item, moderator, "appeal", verdict, reason, note)
     votes = _agreeing(item, "appeal", verdict)
-    if len(votes) < board.quorum:
+    if len(votes) < needed:
         _touch(item)
         db.session.commit()
-        return Result(False, len(votes), board.quorum)
+        return Result(False, len(votes), needed)
     original = db.session.get_one(Decision, item.decision_id)
     if verdict == "uphold":
         _undo(original)
-    _close_or_conflict(item, f"appeal_{verdict}ed")
+    outcome = "appeal_upheld" if verdict == "uphold" else "appeal_rejected"
+    _close_or_conflict(item, outcome)
     decision = _log(
         item,
-        f"appeal_{verdict}ed",
+        outcome,
         reason=original.reason,
         note=_notes(votes),
         subject_id=original.subject_id,
     )
     db.session.commit()
-    return Result(True, len(votes), board.quorum, decision)
+    return Result(True, len(votes), needed, decision)
+
+
+def _appeal_quorum(item: ReviewItem) -> int:
+    """The board's quorum, or fewer when fewer people may settle it: on a small board the
+    moderators not involved (and the site admins) may number less than the quorum."""
+    board = db.session.get_one(Board, item.board_id)
+    post = db.session.get_one(Post, item.post_id)
+    admins = set(db.session.scalars(select(User.id).where(User.is_admin.is_(True))))
+    eligible = (queue.board_moderator_ids(board.id) | admins) - _deciders(item)
+    eligible.discard(post.author_id)  # type: ignore[arg-type]
+    return max(1, min(board.quorum, len(eligible)))
 
 
 def _undo(original: Decision) -> None:

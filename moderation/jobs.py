@@ -22,7 +22,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from flask import Flask, current_app
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from models import Assessment, Board, Post, Thread, db, utcnow, write_intent
@@ -80,7 +80,9 @@ def score_post(post_id: int, revision: int) -> str:
         )
     except Exception as failure:  # noqa: BLE001 - any failure goes to human review
         error = f"{failure.__class__.__name__}: {failure}"
-        log.warning("scoring post %s failed, board fallback applies: %s", post_id, error)
+        # A missing scorer is logged once a minute by the registry; anything else each time.
+        level = logging.INFO if isinstance(failure, scoring.ScorerUnavailable) else logging.WARNING
+        log.log(level, "scoring post %s failed, board fallback applies: %s", post_id, error)
 
     with write_intent():
         try:
@@ -92,7 +94,11 @@ def score_post(post_id: int, revision: int) -> str:
                 return "done"
             thread = db.session.get_one(Thread, post.thread_id)
             board = db.session.get_one(Board, thread.board_id)
-            verdict = pipeline.conclude(post, board, scores, sentences, error)
+            waited = (utcnow() - awaiting.created_at).total_seconds()
+            unattended = waited > float(config["MODERATION_WAIT_SECONDS"])
+            verdict = pipeline.conclude(
+                post, board, scores, sentences, error, unattended=unattended
+            )
             db.session.commit()
             return verdict.action.value
         except Exception:
@@ -277,7 +283,21 @@ def stale(limit: int = 100, older_than: float | None = None) -> list[tuple[int, 
 
 
 def awaiting_count() -> int:
+    """Posts whose scores have not come back yet (capped at 10,000)."""
     return len(stale(limit=10_000, older_than=0))
+
+
+def fallback_count(seconds: int) -> int:
+    """Posts the board's fallback handled recently because the scorer failed or was missing."""
+    since = utcnow() - timedelta(seconds=seconds)
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Assessment)
+            .where(Assessment.source == "fallback", Assessment.created_at >= since)
+        )
+        or 0
+    )
 
 
 def sweep(limit: int = 1000) -> int:

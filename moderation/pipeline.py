@@ -196,19 +196,25 @@ def review(
         reasons.append("crisis")
     if findings:
         reasons.append("privacy")
-    if is_edit and _edit_was_requested(post):
+    requested = is_edit and _edit_was_requested(post)
+    if requested:
         reasons.append("edit_requested")
-    held = not in_crisis and _first_posts_held(author, board, post)
-    if held:
+    if not in_crisis and _first_posts_held(author, board, post):
         reasons.append("new_member")
+    # A post that moderators hold or hide stays out of sight when its author edits it,
+    # unless they asked for that edit: the edit joins the item they are reviewing.
+    out_of_sight = post.status in (PostStatus.PENDING, PostStatus.HIDDEN)
+    if is_edit and not requested and out_of_sight and queue.has_open_item(post):
+        reasons.append("under_review")
+    held = "new_member" in reasons or "under_review" in reasons
     verdict = Verdict(Action.AWAITING, tuple(reasons))
     _record(post, verdict, "rules", confirmed)
     if held or (board.fallback == "hold" and not in_crisis):
         set_status(post, PostStatus.PENDING)
     else:
         set_status(post, PostStatus.PUBLISHED)
-    if in_crisis or held or "privacy" in reasons or "edit_requested" in reasons:
-        queue.open_item(post, board.id, reasons)
+    if in_crisis or held or "privacy" in reasons or requested:
+        queue.open_item(post, board.id, [r for r in reasons if r != "under_review"])
     return verdict
 
 
@@ -237,7 +243,8 @@ def judge(
 ) -> Verdict:
     """The final decision from the rule steps' reasons and the scores (None: no scorer)."""
     reasons = list(prior)
-    in_crisis, held = "crisis" in reasons, "new_member" in reasons
+    in_crisis = "crisis" in reasons
+    held = "new_member" in reasons or "under_review" in reasons
     if scores is None:
         reasons.append("unscored")
         action = Action.HOLD if fallback == "hold" and not in_crisis else Action.PUBLISH_AND_QUEUE
@@ -261,11 +268,12 @@ def judge(
         action = Action.PUBLISH_AND_QUEUE
     else:
         action = Action.PUBLISH
-    if held and action in (Action.PUBLISH, Action.PUBLISH_AND_QUEUE) and not in_crisis:
+    if held and action in (Action.PUBLISH, Action.PUBLISH_AND_QUEUE):
         action = Action.HOLD
     top: tuple[tuple[str, float], ...] = ()
     if action == Action.NUDGE and sentences:
-        nudge = min(limits["nudge"].values())
+        reached = [lb for lb, v in scores.items() if v >= limits["nudge"].get(lb, 2.0)]
+        nudge = min((limits["nudge"][lb] for lb in reached), default=min(limits["nudge"].values()))
         top = tuple((text, round(score, 3)) for text, score in sentences[:3] if score >= nudge)
     return Verdict(action, tuple(reasons), dict(scores), top)
 
@@ -276,6 +284,8 @@ def conclude(
     scores: Scores | None,
     sentences: list[tuple[str, float]] | None = None,
     error: str = "",
+    *,
+    unattended: bool = False,
 ) -> Verdict:
     """Apply the final decision to a post awaiting its scores (in the scoring job)."""
     pending = latest_assessment(post)
@@ -289,6 +299,9 @@ def conclude(
         fallback=board.fallback,
         sentences=sentences,
     )
+    if verdict.action == Action.NUDGE and unattended:
+        # Nobody waits in the composer any more: a moderator reads it instead.
+        verdict = Verdict(Action.HOLD, verdict.reasons, verdict.scores)
     _record(post, verdict, "model" if scores is not None else "fallback", confirmed, error)
     set_status(post, STATUS_FOR_ACTION[verdict.action])
     if verdict.action in (Action.PUBLISH_AND_QUEUE, Action.HOLD):

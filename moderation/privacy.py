@@ -32,7 +32,11 @@ _HELPLINES = {
     "0145394000",
 }
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
+# Matches start only where a run of address characters starts, and parts are bounded, so
+# that no input (20,000 characters of "a.a.a…") makes the search quadratic.
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[a-z]{2,24}(?![\w-])", re.I
+)
 _PHONE = re.compile(
     r"""(?<![\w+])(?:
         (?:\+|00)\d{1,3}[\s.\-]?(?:\(0\)[\s.\-]?)?\d{1,4}(?:[\s.\-]?\d{2,4}){2,5}   # international
@@ -43,9 +47,10 @@ _PHONE = re.compile(
     re.X,
 )
 _STREET_FR = re.compile(
-    r"\b\d{1,4}\s?(?:bis|ter)?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|allée|"
-    r"place|quai|route|cours|square|passage|rang|montée)\s+[\w'’ -]{2,40}",
-    re.I,
+    r"\b\d{1,4}\s?(?i:bis|ter)?,?\s+(?:"
+    r"(?i:rue|avenue|av\.|boulevard|bd|impasse|allée|quai)\s+[\w'’ -]{2,40}"
+    r"|(?i:chemin|place|route|cours|square|passage|rang|montée)\s+"
+    r"(?:(?i:de la|de l'|de l’|des|du|de|d'|d’)\s*)?[A-ZÀ-Ý][\w'’ -]{1,40})"
 )
 _STREET_EN = re.compile(
     r"\b\d{1,5}\s+(?:[A-Z][\w'-]*\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|"
@@ -84,10 +89,10 @@ def find(text: str) -> list[Finding]:
         taken.append((start, end))
         found.append((start, Finding(kind, match.group(0).strip())))
 
-    for match in _EMAIL.finditer(text):
-        add("email", match)
     for match in _HANDLE.finditer(text):
         add("social", match)
+    for match in _EMAIL.finditer(text):
+        add("email", match)
     for match in _SOCIAL.finditer(text):
         add("social", match)
     for pattern in (_STREET_FR, _STREET_EN):

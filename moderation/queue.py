@@ -58,6 +58,13 @@ def open_item(post: Post, board_id: int, reasons: list[str], score: float = 0.0)
     return item
 
 
+def has_open_item(post: Post) -> bool:
+    return (
+        db.session.scalar(select(ReviewItem.id).where(ReviewItem.open_post_id == post.id))
+        is not None
+    )
+
+
 def close(item: ReviewItem, outcome: str) -> bool:
     """Close an open item, once: False when someone else closed it first."""
     now = utcnow()
@@ -74,7 +81,7 @@ def close(item: ReviewItem, outcome: str) -> bool:
             version=ReviewItem.version + 1,
         ),
         execution_options={"synchronize_session": False},
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
     db.session.refresh(item)
     return bool(closed)
 
@@ -111,7 +118,7 @@ def claim(item: ReviewItem, moderator: User) -> bool:
         )
         .values(claimed_by_id=moderator.id, claimed_until=until),
         execution_options={"synchronize_session": False},
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
     db.session.commit()
     db.session.refresh(item)
     return bool(taken)

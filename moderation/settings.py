@@ -55,7 +55,11 @@ def thresholds(overrides: Mapping[str, Any] | None) -> dict[str, dict[str, float
     for level, values in (overrides or {}).items():
         if level in merged and isinstance(values, Mapping):
             for label, value in values.items():
-                if label in LABELS and isinstance(value, int | float):
+                if (
+                    label in LABELS
+                    and isinstance(value, int | float)
+                    and not isinstance(value, bool)
+                ):
                     merged[level][label] = float(value)
     return merged
 

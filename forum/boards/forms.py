@@ -7,6 +7,8 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, ValidationError
 
 from models import ReactionKind
+from moderation.reports import NOTE_MAX as REPORT_NOTE_MAX
+from moderation.reports import REASONS as REPORT_REASONS
 
 from ..fields import Text, newlines, strip
 from ..forms import Form
@@ -63,3 +65,8 @@ class ReactForm(Form):
     kind = HiddenField(
         validators=[AnyOf([k.value for k in ReactionKind], message=_l("Unknown reaction."))]
     )
+
+
+class ReportForm(Form):
+    reason = HiddenField(validators=[AnyOf(REPORT_REASONS, message=_l("Choose a reason."))])
+    note = TextAreaField(filters=[newlines], validators=[Text(REPORT_NOTE_MAX, required=False)])

@@ -24,6 +24,7 @@ from models import (
     User,
     counts_as_reply,
     db,
+    set_status,
     sync_thread,
     utcnow,
 )
@@ -169,6 +170,8 @@ def edit_post(
     author = db.session.get_one(User, post.author_id)
     _guard(author, board, rate_limits=False)
     was_draft = post.status == PostStatus.DRAFT
+    before = (post.body, post.html, post.content_warning, post.edited_at, post.status)
+    thread_before = (thread.title, thread.content_warning)
     post.body = body
     post.html = render_markdown(body)
     post.content_warning = content_warning or None
@@ -181,7 +184,17 @@ def edit_post(
         thread.content_warning = post.content_warning
     verdict = pipeline.review(post, board, author, is_edit=not was_draft, confirmed=confirmed)
     db.session.commit()
-    return _settle(post, verdict)
+    outcome = _settle(post, verdict)
+    if not was_draft and outcome.verdict.action in (Action.NUDGE, Action.PRIVACY):
+        # Asked before the edit applies: the published version stays until the author
+        # rephrases or confirms (the form keeps the new text).
+        post = outcome.post
+        thread = db.session.get_one(Thread, post.thread_id)
+        post.body, post.html, post.content_warning, post.edited_at, status = before
+        thread.title, thread.content_warning = thread_before
+        set_status(post, status)
+        db.session.commit()
+    return outcome
 
 
 def delete_post(post: Post) -> None:

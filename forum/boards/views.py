@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.validators import ValidationError
 
 from models import Board, Post, PostStatus, ReactionKind, Thread, db
+from moderation import reports
 from moderation.pipeline import Action
 
 from ..forms import EmptyForm
 from ..permissions import can_edit_post, can_read_board, can_see_post, is_author
 from . import bp, queries, services
-from .forms import EditForm, ReactForm, ReplyForm, ThreadForm
+from .forms import EditForm, ReactForm, ReplyForm, ReportForm, ThreadForm
 
 REFUSALS = {
     "thread_closed": lambda: _("This discussion is not open for replies."),
@@ -80,11 +81,21 @@ def _asks_again(outcome: services.Outcome, form) -> bool:  # type: ignore[no-unt
     return True
 
 
-def _after_posting(outcome: services.Outcome) -> None:
+def _after_posting(outcome: services.Outcome):  # type: ignore[no-untyped-def]
+    """Where the author lands: their post, or first the crisis lines when they may need them."""
+    post = outcome.post
+    if post.status == PostStatus.PENDING:
+        flash(_("Your message is kept and will be visible once a moderator has read it."), "info")
     if outcome.verdict.crisis:
         flash(_("Thank you for writing. You are not alone."), "crisis")
-    if outcome.post.status == PostStatus.PENDING:
-        flash(_("Your message is kept and will be visible once a moderator has read it."), "info")
+        number = queries.page_of_post(post, current_user)
+        args = {"page": number} if number > 1 else {}
+        return redirect(
+            url_for("boards.thread", thread_id=post.thread_id, **args, _anchor="crisis-now")
+        )
+    if post.is_root:
+        return redirect(url_for("boards.thread", thread_id=post.thread_id))
+    return redirect(url_for("boards.post", post_id=post.id))
 
 
 def _refused(form, refused: services.PostingRefused) -> int:  # type: ignore[no-untyped-def]
@@ -136,8 +147,7 @@ def new_thread(slug: str):  # type: ignore[no-untyped-def]
             status = _refused(form, refused)
         else:
             if not _asks_again(outcome, form):
-                _after_posting(outcome)
-                return redirect(url_for("boards.thread", thread_id=outcome.post.thread_id))
+                return _after_posting(outcome)
             status, verdict = 200, outcome.verdict
     return render_template(
         "boards/new_thread.html", form=form, board=board, verdict=verdict
@@ -211,8 +221,7 @@ def reply(thread_id: int):  # type: ignore[no-untyped-def]
             status = _refused(form, refused)
         else:
             if not _asks_again(outcome, form):
-                _after_posting(outcome)
-                return redirect(url_for("boards.post", post_id=outcome.post.id))
+                return _after_posting(outcome)
             status, verdict = 200, outcome.verdict
     return render_template(
         "boards/reply.html", form=form, thread=thread, parent=parent, verdict=verdict
@@ -256,8 +265,7 @@ def edit(post_id: int):  # type: ignore[no-untyped-def]
             status = _refused(form, refused)
         else:
             if not _asks_again(outcome, form):
-                _after_posting(outcome)
-                return redirect(url_for("boards.post", post_id=post.id))
+                return _after_posting(outcome)
             status, verdict = 200, outcome.verdict
     return render_template(
         "boards/edit.html", form=form, post=post, thread=thread, verdict=verdict
@@ -288,4 +296,40 @@ def react(post_id: int):  # type: ignore[no-untyped-def]
         services.toggle_reaction(current_user, post, ReactionKind(form.kind.data))
     except services.PostingRefused as refused:
         flash(REFUSALS[refused.reason](), "error")
+    return redirect(url_for("boards.post", post_id=post.id))
+
+
+REPORT_REFUSALS = {
+    "own_post": lambda: _("You cannot report your own message; you can edit or delete it."),
+    "not_reportable": lambda: _("This message cannot be reported any more."),
+    "already_reported": lambda: _("You have already reported this message. Thank you."),
+    "too_many": lambda: _(
+        "You have sent many reports in a short time. The moderators will read them; you can "
+        "report again a little later."
+    ),
+    "invalid_reason": lambda: _("Choose a reason."),
+}
+
+
+@bp.route("/posts/<id:post_id>/report", methods=["POST"])
+@login_required
+def report(post_id: int):  # type: ignore[no-untyped-def]
+    post = _post_or_404(post_id)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    thread = db.session.get_one(Thread, post.thread_id)
+    try:
+        reports.report(
+            post,
+            thread.board,
+            current_user,
+            form.reason.data,
+            form.note.data or "",
+            rate_limits=current_app.config.get("RATE_LIMITS", "on") != "off",
+        )
+    except reports.ReportRefused as refused:
+        flash(REPORT_REFUSALS[refused.reason](), "error")
+    else:
+        flash(_("Thank you. The moderators will read this message with care."), "info")
     return redirect(url_for("boards.post", post_id=post.id))

@@ -35,6 +35,8 @@ def upgrade():
     )
     with op.batch_alter_table('assessments', schema=None) as batch_op:
         batch_op.create_index('ix_assessments_post', ['post_id', 'id'], unique=False)
+        batch_op.create_index('ix_assessments_action', ['action', 'created_at'], unique=False)
+        batch_op.create_index('ix_assessments_source', ['source', 'created_at'], unique=False)
 
     op.create_table('decisions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -204,6 +206,8 @@ def downgrade():
 
     op.drop_table('decisions')
     with op.batch_alter_table('assessments', schema=None) as batch_op:
+        batch_op.drop_index('ix_assessments_source')
+        batch_op.drop_index('ix_assessments_action')
         batch_op.drop_index('ix_assessments_post')
 
     op.drop_table('assessments')

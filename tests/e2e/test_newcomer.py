@@ -9,6 +9,8 @@ import pytest
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
+from forum.accounts.services import register
+from models import Post, ReviewItem, db
 from tests.conftest import IN_CI, make_app
 
 pytestmark = pytest.mark.browser
@@ -30,12 +32,22 @@ def live_server(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'e2e.db'}", TESTING=False)
     with app.app_context():
         upgrade()
-    result = app.test_cli_runner().invoke(args=["forum", "seed-demo"])
+    cli = app.test_cli_runner()
+    result = cli.invoke(args=["forum", "seed-demo"])
     assert result.exit_code == 0, result.output
+    # A volunteer moderator; on this board a newcomer's first post waits for one.
+    with app.app_context():
+        register("Veilleuse", "une autre phrase de passe")
+    for args in (
+        ["forum", "grant-moderator", "Veilleuse", "--board", "deuil"],
+        ["moderation", "settings", "deuil", "--new-member-holds", "1"],
+    ):
+        result = cli.invoke(args=args)
+        assert result.exit_code == 0, result.output
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
 
@@ -51,14 +63,17 @@ def page():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="fr-FR", viewport={"width": 414, "height": 900})
-        yield context.new_page()
+        page = context.new_page()
+        page.other = browser.new_context(locale="fr-FR").new_page()  # type: ignore[attr-defined]
+        yield page
         context.close()
         browser.close()
 
 
-def test_newcomer_reads_signs_up_starts_a_thread_and_replies_to_a_reply(live_server, page):
+def test_newcomer_signs_up_is_approved_by_a_moderator_and_replies_to_a_reply(live_server, page):
+    app, base = live_server
     # Reads a public board without an account.
-    page.goto(live_server + "/")
+    page.goto(base + "/")
     assert "Besoin d'aide maintenant" in page.inner_text("body")
     page.click("a.board-name:text-is('Deuil')")
     assert page.url.endswith("/boards/deuil")
@@ -75,13 +90,36 @@ def test_newcomer_reads_signs_up_starts_a_thread_and_replies_to_a_reply(live_ser
     assert "Bienvenue, Luciole Tranquille" in page.inner_text("body")
 
     # Starts a thread.
-    page.goto(live_server + "/boards/deuil")
+    page.goto(base + "/boards/deuil")
     page.click("text=Lancer une discussion")
     page.fill("#title", "Première fois que j'écris ici")
     page.fill("#body", "Je lis depuis des semaines. Merci à vous **toutes et tous**.")
     page.click("button:has-text('Publier')")
     assert "/threads/" in page.url
     assert page.locator("article.post.depth-0 strong").inner_text() == "toutes et tous"
+    # A newcomer's first post waits for a moderator; they see it, marked as such.
+    assert "visible dès qu'un modérateur l'aura lu" in page.inner_text("body")
+    assert page.locator("#reply").count() == 0
+
+    # A volunteer moderator opens it from the queue and approves it.
+    with app.app_context():
+        post_id = db.session.scalar(
+            db.select(Post.id).where(Post.body.contains("Je lis depuis des semaines"))
+        )
+        item_id = db.session.scalar(db.select(ReviewItem.id).where(ReviewItem.post_id == post_id))
+    moderator = page.other
+    moderator.goto(f"{base}/login")
+    moderator.fill("#pseudonym", "Veilleuse")
+    moderator.fill("#password", "une autre phrase de passe")
+    moderator.click("main button[type=submit]")
+    moderator.goto(f"{base}/moderation?board=deuil")
+    moderator.click(f"a[href='/moderation/items/{item_id}']")
+    assert "Je lis depuis des semaines" in moderator.inner_text("main")
+    moderator.check("input[name=decision][value=approve]")
+    moderator.click("form[action$='/decide'] button[type=submit]")
+    assert moderator.url.endswith("/moderation")
+    page.reload()
+    assert page.locator("#reply").count() == 1
 
     # Replies to the thread, then to that reply.
     page.fill("#body", "Je me réponds : ça fait du bien d'écrire.")

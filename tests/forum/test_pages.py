@@ -129,7 +129,31 @@ def test_too_large_request_is_413_with_a_friendly_page(client, app):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    body = response.get_json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert body["moderation"]["runner"] == "in-process"
+    assert body["moderation"]["awaiting_scores"] == 0
+
+
+def test_healthz_tells_operators_when_the_scorer_is_missing(client, app):
+    """Posts go to the board's fallback; operators see it in /healthz."""
+    with app.app_context():
+        factories.conversation(factories.board("deuil"))
+    moderation = client.get("/healthz").get_json()["moderation"]
+    assert moderation["scorer"] == "unavailable"
+    assert moderation["fallback_last_hour"] == 2
+
+
+@pytest.mark.parametrize("app", [{"REDIS_URL": "redis://127.0.0.1:6379/9"}], indirect=True)
+def test_healthz_checks_redis_when_it_is_set(client):
+    body = client.get("/healthz").get_json()
+    assert body["redis"] == "ok" and body["moderation"]["runner"] == "rq"
+
+
+@pytest.mark.parametrize("app", [{"REDIS_URL": "redis://127.0.0.1:1/0"}], indirect=True)
+def test_healthz_fails_when_redis_does_not_answer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.get_json()["redis"] == "error"
 
 
 def test_healthz_reports_a_dead_database(tmp_path):
