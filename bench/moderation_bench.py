@@ -94,7 +94,7 @@ def bench_queue(items: int) -> None:
     from sqlalchemy import insert
 
     from app import create_app
-    from models import Post, PostStatus, ReviewItem, Thread, board_moderators, db, utcnow
+    from models import Post, PostStatus, ReviewItem, Thread, db, utcnow
     from tests import factories
 
     folder = tempfile.mkdtemp(prefix="entrenous-bench-")
@@ -111,7 +111,7 @@ def bench_queue(items: int) -> None:
         db.create_all()
         board = factories.board("file")
         author, moderator = factories.user("Auteur"), factories.user("Veille")
-        db.session.execute(insert(board_moderators).values(board_id=board.id, user_id=moderator.id))
+        factories.moderator(board, moderator)
         thread = factories.thread(board, author)
         now = utcnow()
         root = db.session.scalars(db.select(Post).where(Post.thread_id == thread.id)).one()

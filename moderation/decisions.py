@@ -245,12 +245,7 @@ def decide(
         db.session.commit()
         return Result(True, decision=decision)
     if choice == "escalate":
-        _vote(item, moderator, "post", "escalate", reason, note)
-        item.escalated = True
-        _touch(item)
-        decision = _log(item, "escalated", reason=reason, notify=False)
-        db.session.commit()
-        return Result(True, decision=decision)
+        return _escalate(item, moderator, "post", reason, note)
     # remove: a quorum of distinct moderators
     if reason not in REASONS:
         raise NotAllowed("reason_required")
@@ -276,6 +271,16 @@ def decide(
     )
     db.session.commit()
     return Result(True, len(votes), board.quorum, decision)
+
+
+def _escalate(item: ReviewItem, moderator: User, topic: str, reason: str, note: str) -> Result:
+    """Pass the item to the site admins: one moderator's call."""
+    _vote(item, moderator, topic, "escalate", reason, note)
+    item.escalated = True
+    _touch(item)
+    decision = _log(item, "escalated", reason=reason, notify=False)
+    db.session.commit()
+    return Result(True, decision=decision)
 
 
 def sanction(
@@ -379,12 +384,7 @@ def _decide_appeal(
 ) -> Result:
     """approve = the appeal is upheld (the decision is undone); remove = it stands."""
     if choice == "escalate":
-        _vote(item, moderator, "appeal", "escalate", reason, note)
-        item.escalated = True
-        _touch(item)
-        decision = _log(item, "escalated", reason=reason, notify=False)
-        db.session.commit()
-        return Result(True, decision=decision)
+        return _escalate(item, moderator, "appeal", reason, note)
     if choice not in ("approve", "remove"):
         raise NotAllowed("invalid_choice")
     verdict = "uphold" if choice == "approve" else "reject"

@@ -56,17 +56,25 @@ def _score(spec: str, text: str, timeout: float) -> tuple[scoring.Scores, list[t
         raise TimeoutError(f"the scorer took longer than {timeout:g} s") from None
 
 
+def _awaiting(post_id: int, revision: int) -> tuple[Post, Assessment] | str:
+    """The post and its pending assessment, or why there is nothing to do (stale, done)."""
+    post = db.session.get(Post, post_id)
+    if post is None or post.revision != revision or post.deleted_at is not None:
+        return "stale"
+    awaiting = pipeline.latest_assessment(post)
+    if awaiting is None or awaiting.action != pipeline.Action.AWAITING:
+        return "done"
+    return post, awaiting
+
+
 def score_post(post_id: int, revision: int) -> str:
     """The job: score the post's text and settle its status. Idempotent; never raises for
     one bad post (the post goes to the board's fallback instead)."""
     try:
-        post = db.session.get(Post, post_id)
-        if post is None or post.revision != revision or post.deleted_at is not None:
-            return "stale"
-        awaiting = pipeline.latest_assessment(post)
-        if awaiting is None or awaiting.action != pipeline.Action.AWAITING:
-            return "done"
-        text = post.body
+        found = _awaiting(post_id, revision)
+        if isinstance(found, str):
+            return found
+        text = found[0].body
     finally:
         db.session.rollback()  # no transaction stays open while the scorer works
 
@@ -86,12 +94,10 @@ def score_post(post_id: int, revision: int) -> str:
 
     with write_intent():
         try:
-            post = db.session.get(Post, post_id)
-            if post is None or post.revision != revision or post.deleted_at is not None:
-                return "stale"
-            awaiting = pipeline.latest_assessment(post)
-            if awaiting is None or awaiting.action != pipeline.Action.AWAITING:
-                return "done"
+            found = _awaiting(post_id, revision)
+            if isinstance(found, str):
+                return found
+            post, awaiting = found
             thread = db.session.get_one(Thread, post.thread_id)
             board = db.session.get_one(Board, thread.board_id)
             waited = (utcnow() - awaiting.created_at).total_seconds()

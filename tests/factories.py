@@ -6,10 +6,11 @@ import html
 import itertools
 
 from flask.testing import FlaskClient
+from sqlalchemy import insert, select
 
 from forum.accounts import services as accounts
 from forum.boards import services as posting
-from models import Board, Post, Thread, User, db
+from models import Board, Post, Thread, User, board_moderators, db
 
 PASSWORD = "un mot de passe solide"
 _seq = itertools.count(1)
@@ -34,6 +35,18 @@ def board(slug: str | None = None, *, members_only: bool = False, **fields) -> B
         members_only=members_only,
         **fields,
     )
+
+
+def moderator(board: Board | str, *members: User | str) -> None:
+    """Make members (or pseudonyms) moderators of a board (or slug), as
+    `flask forum grant-moderator` does."""
+    if isinstance(board, str):
+        board = db.session.scalars(select(Board).where(Board.slug == board)).one()
+    for member in members:
+        if isinstance(member, str):
+            member = db.session.scalars(select(User).where(User.pseudonym == member)).one()
+        db.session.execute(insert(board_moderators).values(board_id=board.id, user_id=member.id))
+    db.session.commit()
 
 
 def thread(board: Board, author: User, title: str = "Un sujet", body: str = "Bonjour.") -> Thread:

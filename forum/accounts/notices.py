@@ -36,7 +36,12 @@ def notices():  # type: ignore[no-untyped-def]
     rows = decisions.notices(current_user)
     ids = [decision.id for _, decision in rows]
     appealed = decisions.appealed_decision_ids(ids)
-    boards = {b.id: b for b in db.session.scalars(db.select(Board))} if rows else {}
+    board_ids = {d.board_id for _, d in rows}
+    boards = (
+        {b.id: b for b in db.session.scalars(db.select(Board).where(Board.id.in_(board_ids)))}
+        if board_ids
+        else {}
+    )
     post_ids = [d.post_id for _, d in rows if d.post_id]
     posts = (
         {p.id: p for p in db.session.scalars(db.select(Post).where(Post.id.in_(post_ids)))}

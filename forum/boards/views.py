@@ -103,6 +103,30 @@ def _refused(form, refused: services.PostingRefused) -> int:  # type: ignore[no-
     return REFUSAL_STATUS.get(refused.reason, 400)
 
 
+def _submit(form, draft: Post | None, create, title: str | None = None):  # type: ignore[no-untyped-def]
+    """Post the composer's text: a new message (`create()`), or the next version of `draft`.
+
+    Returns (redirect, None, None) when it is posted, or (None, status, verdict) when the
+    composer comes back with the text intact: refused, nudged or warned.
+    """
+    try:
+        if draft is None:
+            outcome = create()
+        else:
+            outcome = services.edit_post(
+                draft,
+                form.body.data,
+                title=title,
+                content_warning=form.content_warning.data,
+                confirmed=form.confirm.data,
+            )
+    except services.PostingRefused as refused:
+        return None, _refused(form, refused), None
+    if _asks_again(outcome, form):
+        return None, 200, outcome.verdict
+    return _after_posting(outcome), None, None
+
+
 @bp.route("/boards/<slug>")
 def board(slug: str):  # type: ignore[no-untyped-def]
     board = _board_or_404(slug)
@@ -125,30 +149,21 @@ def new_thread(slug: str):  # type: ignore[no-untyped-def]
             not draft.is_root or db.session.get_one(Thread, draft.thread_id).board_id != board.id
         ):
             draft = None
-        try:
-            if draft is not None:
-                outcome = services.edit_post(
-                    draft,
-                    form.body.data,
-                    title=form.title.data,
-                    content_warning=form.content_warning.data,
-                    confirmed=form.confirm.data,
-                )
-            else:
-                outcome = services.create_thread(
-                    current_user,
-                    board,
-                    form.title.data,
-                    form.body.data,
-                    form.content_warning.data,
-                    form.confirm.data,
-                )
-        except services.PostingRefused as refused:
-            status = _refused(form, refused)
-        else:
-            if not _asks_again(outcome, form):
-                return _after_posting(outcome)
-            status, verdict = 200, outcome.verdict
+        posted, status, verdict = _submit(
+            form,
+            draft,
+            lambda: services.create_thread(
+                current_user,
+                board,
+                form.title.data,
+                form.body.data,
+                form.content_warning.data,
+                form.confirm.data,
+            ),
+            title=form.title.data,
+        )
+        if posted:
+            return posted
     return render_template(
         "boards/new_thread.html", form=form, board=board, verdict=verdict
     ), status
@@ -200,29 +215,20 @@ def reply(thread_id: int):  # type: ignore[no-untyped-def]
     status, verdict = (400 if form.is_submitted() else 200), None
     if form_ok:
         draft = _own_draft(form.draft.data, thread.id)
-        try:
-            if draft is not None:
-                outcome = services.edit_post(
-                    draft,
-                    form.body.data,
-                    content_warning=form.content_warning.data,
-                    confirmed=form.confirm.data,
-                )
-            else:
-                outcome = services.create_reply(
-                    current_user,
-                    thread,
-                    form.body.data,
-                    parent,
-                    form.content_warning.data,
-                    form.confirm.data,
-                )
-        except services.PostingRefused as refused:
-            status = _refused(form, refused)
-        else:
-            if not _asks_again(outcome, form):
-                return _after_posting(outcome)
-            status, verdict = 200, outcome.verdict
+        posted, status, verdict = _submit(
+            form,
+            draft,
+            lambda: services.create_reply(
+                current_user,
+                thread,
+                form.body.data,
+                parent,
+                form.content_warning.data,
+                form.confirm.data,
+            ),
+        )
+        if posted:
+            return posted
     return render_template(
         "boards/reply.html", form=form, thread=thread, parent=parent, verdict=verdict
     ), status
@@ -253,20 +259,10 @@ def edit(post_id: int):  # type: ignore[no-untyped-def]
         form.content_warning.data = post.content_warning or ""
         form.title.data = thread.title if post.is_root else ""
     elif form.validate_on_submit():
-        try:
-            outcome = services.edit_post(
-                post,
-                form.body.data,
-                title=form.title.data if post.is_root else None,
-                content_warning=form.content_warning.data,
-                confirmed=form.confirm.data,
-            )
-        except services.PostingRefused as refused:
-            status = _refused(form, refused)
-        else:
-            if not _asks_again(outcome, form):
-                return _after_posting(outcome)
-            status, verdict = 200, outcome.verdict
+        title = form.title.data if post.is_root else None
+        posted, status, verdict = _submit(form, post, None, title=title)
+        if posted:
+            return posted
     return render_template(
         "boards/edit.html", form=form, post=post, thread=thread, verdict=verdict
     ), status

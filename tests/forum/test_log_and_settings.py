@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from models import Board, Decision, ReviewItem, User, board_moderators, db
+from models import Board, Decision, ReviewItem, db
 from moderation import decisions, reports
 from moderation.settings import DEFAULT_THRESHOLDS
 from tests import factories
@@ -16,10 +16,7 @@ NOTE = "Une note pour l'autrice, jamais publique."
 
 
 def _grant(pseudonym: str, slug: str) -> None:
-    user = db.session.scalar(select(User).where(User.pseudonym == pseudonym))
-    board = db.session.scalar(select(Board).where(Board.slug == slug))
-    db.session.execute(board_moderators.insert().values(board_id=board.id, user_id=user.id))
-    db.session.commit()
+    factories.moderator(slug, pseudonym)
 
 
 @pytest.fixture

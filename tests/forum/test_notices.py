@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from models import (
-    Board,
     Decision,
     Notice,
     Post,
@@ -15,7 +14,6 @@ from models import (
     ReviewItem,
     Thread,
     User,
-    board_moderators,
     db,
 )
 from moderation import decisions
@@ -23,11 +21,7 @@ from tests import factories
 
 
 def _moderate(board_slug: str, *pseudonyms: str) -> None:
-    board = db.session.scalar(select(Board).where(Board.slug == board_slug))
-    for name in pseudonyms:
-        member = db.session.scalar(select(User).where(User.pseudonym == name))
-        db.session.execute(insert(board_moderators).values(board_id=board.id, user_id=member.id))
-    db.session.commit()
+    factories.moderator(board_slug, *pseudonyms)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from models import (
     Board,
@@ -20,7 +20,6 @@ from models import (
     Sanction,
     User,
     Vote,
-    board_moderators,
     db,
     set_status,
     utcnow,
@@ -37,8 +36,7 @@ QUEUED = "Bof, franchement bof."  # published and queued (toxicity 0.5)
 
 
 def moderate(member: User, board: Board) -> None:
-    db.session.execute(insert(board_moderators).values(board_id=board.id, user_id=member.id))
-    db.session.commit()
+    factories.moderator(board, member)
 
 
 def member(name: str, *boards: Board, **fields) -> User:  # type: ignore[no-untyped-def]

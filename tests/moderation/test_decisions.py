@@ -22,7 +22,6 @@ from models import (
     Thread,
     User,
     Vote,
-    board_moderators,
     db,
     utcnow,
     write_intent,
@@ -40,8 +39,7 @@ HELD = "Tu es vraiment un idiot."  # held for review
 
 
 def grant(user: User, board: Board) -> None:
-    db.session.execute(board_moderators.insert().values(board_id=board.id, user_id=user.id))
-    db.session.commit()
+    factories.moderator(board, user)
 
 
 @pytest.fixture

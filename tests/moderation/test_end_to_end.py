@@ -4,9 +4,9 @@ decided with a quorum → author notified → appeal → public log."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from models import Board, Decision, Post, PostStatus, ReviewItem, User, Vote, board_moderators, db
+from models import Board, Decision, Post, PostStatus, ReviewItem, User, Vote, db
 from tests import factories
 
 LEXICON = {"MODERATION_MODEL": "tests.scorers:Lexicon"}
@@ -31,12 +31,7 @@ def test_a_hurtful_reply_goes_all_the_way_through_moderation(app):
         board = factories.board("deuil", quorum=2)
         talk = factories.conversation(board)
         names = ("Alix", "Basile", "Coline", "Dany")
-        for name in names:
-            member = factories.user(name)
-            db.session.execute(
-                insert(board_moderators).values(board_id=board.id, user_id=member.id)
-            )
-        db.session.commit()
+        factories.moderator(board, *(factories.user(name) for name in names))
     lou = _browser(app, "Lou")
     alix, basile, coline, dany = (_browser(app, name) for name in names)
 

@@ -17,7 +17,7 @@ from models import (
     ItemKind,
     ItemState,
     ReviewItem,
-    board_moderators,
+    User,
     db,
     utcnow,
 )
@@ -171,8 +171,7 @@ def test_no_board_and_no_data(boards) -> None:  # type: ignore[no-untyped-def]
 
 
 def _grant(user_id: int, board: Board) -> None:
-    db.session.execute(board_moderators.insert().values(board_id=board.id, user_id=user_id))
-    db.session.commit()
+    factories.moderator(board, db.session.get_one(User, user_id))
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from models import (
     Sanction,
     Thread,
     User,
-    board_moderators,
     db,
     utcnow,
 )
@@ -38,10 +37,7 @@ CRISIS = "Je veux en finir, tout le monde serait mieux sans moi"
 
 def grant(pseudonym: str, slug: str) -> None:
     """Make a member moderator of a board, as `flask forum grant-moderator` does."""
-    user = db.session.scalar(select(User).where(User.pseudonym == pseudonym))
-    board = db.session.scalar(select(Board).where(Board.slug == slug))
-    db.session.execute(board_moderators.insert().values(board_id=board.id, user_id=user.id))
-    db.session.commit()
+    factories.moderator(slug, pseudonym)
 
 
 @pytest.fixture
