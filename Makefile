@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app app
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install run test translations extract-messages browser bench lint clean
+.PHONY: install run test translations extract-messages browser bench model lint clean
 
 install: $(STAMP)
 
@@ -42,6 +42,10 @@ test: translations browser
 
 bench: translations
 	$(BIN)/python bench/serve_bench.py
+
+# Retrain the bundled toxicity model from ../shared/datasets/toxicity and moderation/data.
+model: $(STAMP)
+	$(FLASK) moderation train
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

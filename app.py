@@ -49,7 +49,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
     )
     app.config.from_pyfile("config.py", silent=True)
-    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "RATE_LIMITS", "MODERATION_MODEL"):
+    for name in (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "RATE_LIMITS",
+        "MODERATION_MODEL",
+        "MODERATION_MODELS_DIR",
+    ):
         if name in os.environ:
             app.config[name] = os.environ[name]
     if test_config:

@@ -99,6 +99,7 @@ def seed_demo() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from moderation import model_cli  # noqa: F401 -- registers the model's commands
     from moderation.cli import moderation_cli
 
     app.cli.add_command(forum_cli)

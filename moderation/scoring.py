@@ -2,9 +2,9 @@
 
 `MODERATION_MODEL` names the scorer. Scorers load lazily, once per process, behind a lock;
 a failed load is remembered for a minute so that a missing model does not slow every post.
-Long posts are scored sentence by sentence as well as whole, keeping each label's maximum,
-so one hurtful sentence in a long kind message is not averaged away, and the nudge can
-point at it.
+The verdict rests on the whole text (the Detoxify scorer reads long texts in overlapping
+windows and keeps each label's maximum, so an insult at the end of a long post counts);
+sentences are scored too when there is something to point at, so the nudge can show which.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 Scores = dict[str, float]
 
 MAX_SENTENCES = 48
+# Sentences are ranked (to show the author which weigh most) from this score up.
+RANK_FROM = 0.1
 RETRY_FAILED_LOAD_AFTER = 60.0
 
 
@@ -132,23 +134,42 @@ def _clean(raw: Scores) -> Scores:
     return scores
 
 
+def _checked(results: list[Scores], expected: int) -> list[Scores]:
+    if len(results) != expected:
+        raise ValueError(f"scorer returned {len(results)} results for {expected} texts")
+    return [_clean(result) for result in results]
+
+
+def score_many(
+    scorer: Scorer, texts: Sequence[str]
+) -> list[tuple[Scores, list[tuple[str, float]]]]:
+    """For each text: its six scores, and its sentences ranked by their highest score.
+
+    The verdict rests on the whole text; the Detoxify scorer reads a long one in overlapping
+    windows and keeps each label's maximum. Sentences are scored only to point at the ones
+    that weigh most, and only in texts that score something worth pointing at: alone, a
+    short sentence from a member's own story ("je suis nulle") reads like an insult to a
+    small model, which is why it does not decide."""
+    overall = _checked(scorer.score(list(texts)), len(texts))
+    wanted: list[tuple[int, list[str]]] = []
+    for index, text in enumerate(texts):
+        if max(overall[index].values(), default=0.0) >= RANK_FROM:
+            parts = sentences(text)
+            if len(parts) > 1:
+                wanted.append((index, parts))
+    flat = [part for _, parts in wanted for part in parts]
+    scored = iter(_checked(scorer.score(flat), len(flat)) if flat else [])
+    ranked: dict[int, list[tuple[str, float]]] = {}
+    for index, parts in wanted:
+        pairs = [(part, max(next(scored).values(), default=0.0)) for part in parts]
+        ranked[index] = sorted(pairs, key=lambda pair: -pair[1])
+    return [
+        ({label: overall[i].get(label, 0.0) for label in LABELS}, ranked.get(i, []))
+        for i in range(len(texts))
+    ]
+
+
 def score_text(scorer: Scorer, text: str) -> tuple[Scores, list[tuple[str, float]]]:
     """Per-label scores of the whole text (each label's maximum over the text and its
     sentences), and its sentences with their highest score, highest first."""
-    parts = sentences(text)
-    batch = [text, *parts] if len(parts) > 1 else [text]
-    results = scorer.score(batch)
-    if len(results) != len(batch):
-        raise ValueError(f"scorer returned {len(results)} results for {len(batch)} texts")
-    cleaned = [_clean(result) for result in results]
-    overall = {label: max(r.get(label, 0.0) for r in cleaned) for label in LABELS}
-    ranked: list[tuple[str, float]] = []
-    if len(parts) > 1:
-        ranked = sorted(
-            (
-                (part, max(r.values(), default=0.0))
-                for part, r in zip(parts, cleaned[1:], strict=True)
-            ),
-            key=lambda pair: -pair[1],
-        )
-    return overall, ranked
+    return score_many(scorer, [text])[0]

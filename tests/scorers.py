@@ -59,3 +59,13 @@ class Broken:
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         raise RuntimeError("the model crashed")
+
+
+class Calm:
+    """Every text scores 0.01: the forum's own tests, which are not about the classifier
+    (tests/moderation/test_detox.py and the browser test use the real model)."""
+
+    name = "calm"
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        return [dict.fromkeys(LABELS, 0.01) for _ in texts]

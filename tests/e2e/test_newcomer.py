@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def live_server(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'e2e.db'}", TESTING=False)
+    app = make_app(f"sqlite:///{tmp_path / 'e2e.db'}", TESTING=False, MODERATION_MODEL="bundled")
     with app.app_context():
         upgrade()
     cli = app.test_cli_runner()

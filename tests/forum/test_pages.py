@@ -135,6 +135,7 @@ def test_healthz(client):
     assert body["moderation"]["awaiting_scores"] == 0
 
 
+@pytest.mark.parametrize("app", [{"MODERATION_MODEL": "/nowhere/model"}], indirect=True)
 def test_healthz_tells_operators_when_the_scorer_is_missing(client, app):
     """Posts go to the board's fallback; operators see it in /healthz."""
     with app.app_context():

@@ -424,18 +424,56 @@ def test_sentences_split_on_punctuation_and_lines():
     assert scoring.sentences("   ") == []
 
 
-def test_an_insult_at_the_end_of_a_long_kind_post_is_not_averaged_away():
+class Pointed:
+    """0.9 for a text holding "idiot", 0.01 otherwise; remembers its batches."""
+
+    name = "pointed"
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        self.batches.append(list(texts))
+        return [{"toxicity": 0.9 if "idiot" in text else 0.01, "unknown": 0.5} for text in texts]
+
+
+def test_sentences_are_ranked_when_the_text_scores_something():
+    text = "Merci pour tout. Mais toi, tu es un idiot. Bonne soirée."
+    scorer = Pointed()
+    scores, ranked = scoring.score_text(scorer, text)
+    assert scorer.batches == [[text], scoring.sentences(text)]
+    assert scores["toxicity"] == 0.9
+    assert ranked[0] == ("Mais toi, tu es un idiot.", 0.9)
+    assert [score for _, score in ranked[1:]] == [0.01, 0.01]
+    assert set(scores) == set(LABELS)  # unknown labels dropped, missing ones at 0
+    assert scores["threat"] == 0.0
+
+
+def test_a_calm_text_is_scored_once_and_nothing_is_pointed_at():
+    scorer = Pointed()
+    scores, ranked = scoring.score_text(scorer, "Merci pour tout. Bonne soirée.")
+    assert scorer.batches == [["Merci pour tout. Bonne soirée."]]
+    assert ranked == [] and scores["toxicity"] == 0.01
+
+
+def test_the_verdict_rests_on_the_whole_text_not_on_one_sentence():
+    """A sentence alone ("je suis nulle") reads like an insult to a small model; the
+    Detoxify scorer reads long texts in windows instead (tests/moderation/test_detox.py)."""
     kind = " ".join(f"Merci pour ton message numéro {n}, il m'a fait du bien." for n in range(30))
     text = f"{kind} Mais toi, tu es un idiot."
     scorer = Diluting()
     scores, ranked = scoring.score_text(scorer, text)
-    whole = scorer.score([text])[0]["toxicity"]
-    assert whole < 0.01  # the whole text alone would pass
-    assert scores["toxicity"] == pytest.approx(1 / 6)  # its worst sentence does not
-    assert ranked[0] == ("Mais toi, tu es un idiot.", pytest.approx(1 / 6))
-    assert all(score <= ranked[0][1] for _, score in ranked)
-    assert set(scores) == set(LABELS)  # unknown labels dropped, missing ones at 0
-    assert scores["threat"] == 0.0
+    assert scores["toxicity"] == pytest.approx(scorer.score([text])[0]["toxicity"])
+    assert ranked == []  # nothing worth pointing at by the whole text's score
+
+
+def test_many_texts_are_scored_in_one_batch():
+    scorer = Pointed()
+    texts = ["Tu es un idiot. Voilà.", "Merci.", "Bonjour. Au revoir."]
+    results = scoring.score_many(scorer, texts)
+    assert scorer.batches == [texts, ["Tu es un idiot.", "Voilà."]]
+    assert [r[0]["toxicity"] for r in results] == [0.9, 0.01, 0.01]
+    assert [len(r[1]) for r in results] == [2, 0, 0]
 
 
 def test_a_single_sentence_is_scored_once():
@@ -446,14 +484,14 @@ def test_a_single_sentence_is_scored_once():
     assert scores["insult"] == pytest.approx(0.25)
 
 
-def test_a_very_long_post_is_scored_in_at_most_max_sentences_chunks():
-    parts = [f"Phrase {n}." for n in range(scoring.MAX_SENTENCES * 2 + 5)]
+def test_a_very_long_post_is_ranked_in_at_most_max_sentences_chunks():
+    parts = [f"Phrase {n} idiot." for n in range(scoring.MAX_SENTENCES * 2 + 5)]
     chunks = scoring.sentences(" ".join(parts))
     assert len(chunks) <= scoring.MAX_SENTENCES
     assert " ".join(chunks) == " ".join(parts)  # nothing lost, order kept
-    scorer = Diluting()
+    scorer = Pointed()
     scoring.score_text(scorer, " ".join(parts))
-    assert len(scorer.batches[0]) == len(chunks) + 1
+    assert [len(batch) for batch in scorer.batches] == [1, len(chunks)]
 
 
 def test_scores_are_clamped_and_nan_dropped():
@@ -474,9 +512,9 @@ def test_a_scorer_giving_the_wrong_number_of_results_is_an_error():
         name = "short"
 
         def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
-            return [{"toxicity": 0.1}]
+            return [{"toxicity": 0.5}]
 
-    with pytest.raises(ValueError, match="2 texts|3 texts"):
+    with pytest.raises(ValueError, match="1 results for 2 texts"):
         scoring.score_text(Short(), "Une phrase. Une autre.")
 
 

@@ -1,0 +1,158 @@
+"""The model card written beside a trained model, and threshold suggestions for a board."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .datasets import Example, Source
+from .evaluation import table
+from .settings import DEFAULT_THRESHOLDS, LABELS, LEVELS
+
+HELD_OUT_NAMES = {
+    "fr": "Held-out French (public sources and our own support-voice set)",
+    "en": "Held-out English (public sources and the Jigsaw sample)",
+    "sensitive": (
+        "Benign but sensitive: held-out counsel_chat questions and our held-out benign "
+        "support-voice posts (French and English)"
+    ),
+    "demo": "The demo's 102 French posts (seed-demo), written before the model, never trained on",
+}
+
+
+def _size(folder: Path) -> str:
+    total = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
+    return f"{total / 1_000_000:.1f} MB"
+
+
+def render(
+    summary: Mapping[str, Any], folder: Path, groups: Sequence[tuple[Source, list[Example]]]
+) -> str:
+    arch = summary["architecture"]
+    plan = summary["plan"]
+    stats = summary["training"]
+    lines = [
+        "# Entrenous compact toxicity model",
+        "",
+        f"Trained {datetime.date.today().isoformat()} by `flask moderation train`"
+        + (f", fine-tuned from `{summary['init']}`" if summary.get("init") else "")
+        + ". It scores Detoxify's six labels ("
+        + ", ".join(f"`{label}`" for label in LABELS)
+        + ") in French and English, offline, and loads with `detoxify.Detoxify`.",
+        "",
+        "**What it is for:** ranking and routing posts for human moderators on a mutual-aid "
+        "forum. People decide; the model never removes anything on its own.",
+        "",
+        "## Network",
+        f"- `BertForSequenceClassification`: {arch['layers']} layers, "
+        f"hidden size {arch['hidden']}, "
+        f"{arch['heads']} attention heads, a window of {arch['window']} tokens (longer posts are "
+        "scored in overlapping windows, keeping each label's maximum).",
+        f"- WordPiece tokenizer trained on the training text: {arch['vocab_size']} pieces at most, "
+        "lowercased, accents kept (`strip_accents=False`).",
+        f"- Folder size: {_size(folder)}. Load time once torch and transformers are imported: "
+        f"{stats.get('load_seconds', '?')} s (`bench/classifier_bench.py` measures a cold start).",
+        "",
+        "## Training",
+        f"- {plan['epochs']} epochs of {stats['rows_per_epoch']} rows, batches of "
+        f"{plan['batch_size']}, AdamW at {plan['learning_rate']:g} with warm-up and linear "
+        f"decay, seed {plan['seed']}; {plan['unaccented']:.0%} of French rows also seen without "
+        "accents.",
+        f"- Time: {stats['seconds']:.0f} s on this machine's CPU. Loss per epoch: "
+        + ", ".join(f"{loss:.3f}" for loss in stats["loss_per_epoch"])
+        + ".",
+        "- Labels a source says nothing about are left unset and masked out of the loss.",
+        "- Within each source, then within each language, toxic and non-toxic rows weigh the "
+        "same; one sentence of each benign text of several sentences is also seen alone.",
+        "- Early stopping: "
+        + (
+            f"validation ROC-AUC per epoch {stats['validation_auc_per_epoch']}, the weights "
+            f"of epoch {stats['kept_epoch']} kept."
+            if stats.get("validation_auc_per_epoch")
+            else "none (the last epoch is kept)."
+        )
+        + f" Dropout {arch.get('dropout', 0.1)}, weight decay {plan.get('weight_decay', 0.01)}.",
+        "",
+        "## Data",
+        "| source | language | licence | train rows | held-out rows | seen per epoch "
+        "| attribution | label mapping |",
+        "|---|---|---|---:|---:|---:|---|---|",
+    ]
+    for source, rows in groups:
+        train = sum(ex.split == "train" for ex in rows)
+        lines.append(
+            f"| {source.name} | {source.lang or 'mixed'} | {source.licence} | {train} | "
+            f"{len(rows) - train} | {f'×{source.repeat}' if source.train else 'evaluation only'} "
+            f"| {source.attribution} | {source.mapping} |"
+        )
+    lines += [
+        "",
+        "Held-out rows are chosen by a hash of each row's identifier (15%; counsel_chat: 30% "
+        "of the questions, whose answers are not used for training; our own set: the rows "
+        "marked `heldout`, a quarter of each theme). They are never trained on.",
+        "",
+        "## Held-out results",
+        "At the default thresholds (queue / nudge / hold) of `moderation/settings.py`. A row "
+        "counts as a false positive at a level when any label reaches that level's threshold.",
+        "",
+    ]
+    for name, result in summary["metrics"].items():
+        lines += [f"### {HELD_OUT_NAMES.get(name, name)}", "", table(result), ""]
+        if Path(folder / f"roc_{name}.svg").exists():
+            lines += [f"ROC curves: [roc_{name}.svg](roc_{name}.svg)", ""]
+    lines += [
+        "## Limits",
+        "- Small network, trained from scratch on about fifty thousand short texts, mostly "
+        "tweets and news comments: it knows words and short phrases better than irony, "
+        "context or coded hate, and it over-reads some patterns (a reply addressing the reader "
+        "as « tu » scores higher than it should). The official Detoxify models "
+        "(`flask moderation fetch-model`) are stronger where a server can download them.",
+        "- MLMA (both languages) and Toxic Spans have noisy labels for this task (MLMA tweets "
+        "were collected by slur keywords, and its `normal` class holds hostile tweets and the "
+        "reverse; Toxic Spans comments were all rated toxic before its annotators disagreed): "
+        "on their held-out rows ROC-AUC stays between 0.55 and 0.65 for every variant we "
+        "trained, which pulls the per-language figures down. Per-source figures are in "
+        "`metrics.json` and the project's README.",
+        "- French public data is mostly hostile tweets about origin and religion; our own "
+        "support-voice set is the only French text about addiction, grief or sexuality.",
+        "- `severe_toxicity` and `threat` have few labelled French examples: their figures "
+        "are the least reliable.",
+        "",
+        "## Reproduce",
+        "```",
+        "flask moderation train  # reads ../shared/datasets/toxicity and moderation/data",
+        "flask moderation evaluate --data instance/heldout/fr.csv --plot roc_fr.svg",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def suggestions(result: Mapping[str, Any], board: str) -> str:
+    """Thresholds a board could adopt from its own moderators' decisions: hold where the
+    best F1 lies, nudge and queue below it; printed as a `settings` command, never applied."""
+    options = []
+    for label, entry in result["labels"].items():
+        best = entry.get("best_f1")
+        if not best or entry["positives"] < 10 or entry["rows"] - entry["positives"] < 10:
+            continue
+        hold = round(min(0.95, max(0.2, best["threshold"])), 2)
+        nudge = round(max(0.1, hold - 0.15), 2)
+        queue = round(max(0.05, nudge - 0.15), 2)
+        options += [
+            f"--threshold hold.{label}={hold}",
+            f"--threshold nudge.{label}={nudge}",
+            f"--threshold queue.{label}={queue}",
+        ]
+    if not options:
+        return (
+            "Too few decisions to suggest thresholds (at least 10 of each kind per label); "
+            f"the defaults stay: {DEFAULT_THRESHOLDS['hold']['toxicity']} to hold toxicity."
+        )
+    return (
+        "Suggested thresholds for this board, from the best F1 on its decisions "
+        f"(levels {', '.join(LEVELS)}); review them, then:\n"
+        f"  flask moderation settings {board} " + " ".join(options)
+    )

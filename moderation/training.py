@@ -1,0 +1,365 @@
+"""Training the compact model: a small BERT with a tokenizer trained on our own text.
+
+The network is `transformers.BertForSequenceClassification`, small enough to score hundreds
+of posts a second on two cores and to live in the repository. Its WordPiece tokenizer is
+trained on the training text, lowercased with accents kept (a stock uncased BERT tokenizer
+would turn "déprimée" into "dep ##rim ##ee"). The result is saved in Detoxify's checkpoint
+format, so Detoxify loads it like its own models.
+
+Labels left unset by a source are masked out of the loss: a source that only says "racist
+or not" teaches nothing about threats. Everything random draws from one seed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .datasets import Example
+from .scoring import sentences
+from .settings import LABELS
+
+MODEL_NAME = "BertForSequenceClassification"
+TOKENIZER_NAME = "BertTokenizer"  # backed by `tokenizers` in transformers 5
+SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+
+
+@dataclass(frozen=True)
+class Architecture:
+    vocab_size: int = 12000
+    hidden: int = 128
+    layers: int = 2
+    heads: int = 4
+    intermediate: int = 512
+    window: int = 128
+    dropout: float = 0.1
+
+
+@dataclass(frozen=True)
+class Plan:
+    epochs: int = 6
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    warmup: float = 0.06
+    seed: int = 1234
+    bucket: int = 20
+    weight_decay: float = 0.01
+    # Share of French rows also shown without accents, as members often type them.
+    unaccented: float = 0.25
+
+
+def without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    )
+
+
+def train_tokenizer(texts: Sequence[str], vocab_size: int, window: int) -> Any:
+    from tokenizers import BertWordPieceTokenizer
+    from transformers import BertTokenizer
+
+    wordpiece = BertWordPieceTokenizer(
+        lowercase=True, strip_accents=False, clean_text=True, handle_chinese_chars=True
+    )
+    wordpiece.train_from_iterator(
+        texts,
+        vocab_size=vocab_size,
+        min_frequency=2,
+        special_tokens=SPECIAL_TOKENS,
+        show_progress=False,
+    )
+    return BertTokenizer(
+        tokenizer_object=wordpiece._tokenizer,
+        do_lower_case=True,
+        strip_accents=False,
+        model_max_length=window,
+    )
+
+
+def build_model(architecture: Architecture, vocab_size: int) -> Any:
+    from transformers import BertConfig, BertForSequenceClassification
+
+    config = BertConfig(  # type: ignore[call-arg]
+        vocab_size=vocab_size,
+        hidden_size=architecture.hidden,
+        num_hidden_layers=architecture.layers,
+        num_attention_heads=architecture.heads,
+        intermediate_size=architecture.intermediate,
+        max_position_embeddings=architecture.window,
+        num_labels=len(LABELS),
+        problem_type="multi_label_classification",
+        hidden_dropout_prob=architecture.dropout,
+        attention_probs_dropout_prob=architecture.dropout,
+        id2label=dict(enumerate(LABELS)),
+        label2id={label: i for i, label in enumerate(LABELS)},
+    )
+    return BertForSequenceClassification(config)
+
+
+def checkpoint(model: Any) -> dict[str, Any]:
+    """The model in Detoxify's checkpoint format."""
+    return {
+        "config": {
+            "arch": {
+                "args": {
+                    "model_type": "",  # set to the folder's path when loaded
+                    "model_name": MODEL_NAME,
+                    "tokenizer_name": TOKENIZER_NAME,
+                    "num_classes": len(LABELS),
+                }
+            },
+            "dataset": {"args": {"classes": list(LABELS)}},
+        },
+        "state_dict": model.state_dict(),
+    }
+
+
+def _rebalance(
+    examples: Sequence[tuple[Example, int]], group: Callable[[Example], str]
+) -> list[tuple[Example, int]]:
+    """Within each group, toxic and non-toxic rows weigh the same in total."""
+    totals: dict[tuple[str, bool], float] = {}
+    for example, repeat in examples:
+        value = example.label("toxicity")
+        if value is not None:
+            key = (group(example), value >= 0.5)
+            totals[key] = totals.get(key, 0.0) + example.weight * repeat
+    out = []
+    for example, repeat in examples:
+        value = example.label("toxicity")
+        if value is not None:
+            mine = totals[(group(example), value >= 0.5)]
+            other = totals.get((group(example), value < 0.5), 0.0)
+            if other:
+                factor = min(4.0, max(0.25, (mine + other) / (2 * mine)))
+                example = dataclasses.replace(example, weight=example.weight * factor)
+        out.append((example, repeat))
+    return out
+
+
+_SECOND_PERSON = re.compile(
+    r"\b(?:(?:tu|toi|ton|ta|tes|te|vous|votre|vos|you|your|yours|u|ur)(?=\W|$)|t['’])",
+    re.IGNORECASE,
+)
+
+
+def addresses_reader(text: str) -> bool:
+    """The text speaks to someone ("tu", "vous", "you")."""
+    return _SECOND_PERSON.search(text) is not None
+
+
+def balanced(examples: Sequence[tuple[Example, int]]) -> list[tuple[Example, int]]:
+    """Toxic and non-toxic rows weigh the same within each source, then within each
+    language, then among texts that speak to someone and among those that do not.
+
+    Sources differ in style as much as in labels (short hostile tweets, long benign
+    questions), most French public data is hostile, and hostile replies speak to the reader
+    more often than kind ones do: balanced, the network must learn what separates the two,
+    not which source or language a text comes from, nor that "tu" is an insult."""
+    by_source = _rebalance(examples, lambda example: example.source)
+    by_language = _rebalance(by_source, lambda example: example.lang)
+    return _rebalance(
+        by_language, lambda example: f"{example.lang}:{addresses_reader(example.text)}"
+    )
+
+
+def _pieces(example: Example) -> list[str]:
+    """The sentences of a benign text with several: each is benign on its own too."""
+    if not example.benign:
+        return []
+    parts = sentences(example.text)
+    return parts if len(parts) > 1 else []
+
+
+def epoch_rows(
+    examples: Sequence[tuple[Example, int]], plan: Plan, rng: random.Random
+) -> list[tuple[str, Example]]:
+    """One epoch's rows: each example as often as its source repeats, some French rows
+    without accents, one sentence of each benign text of several sentences (the pipeline
+    scores sentences too: "je suis nulle" in a long post is not an insult), shuffled."""
+    rows: list[tuple[str, Example]] = []
+    for example, repeat in examples:
+        for _ in range(repeat):
+            text = example.text
+            if example.lang == "fr" and rng.random() < plan.unaccented:
+                text = without_accents(text)
+            rows.append((text, example))
+        pieces = _pieces(example)
+        if pieces:
+            rows.append((rng.choice(pieces), example))
+    rng.shuffle(rows)
+    return rows
+
+
+def rows_per_epoch(examples: Sequence[tuple[Example, int]]) -> int:
+    return sum(repeat + (1 if _pieces(example) else 0) for example, repeat in examples)
+
+
+def fit(
+    model: Any,
+    tokenizer: Any,
+    examples: Sequence[tuple[Example, int]],
+    plan: Plan,
+    on_step: Callable[[int], None] = lambda _n: None,
+    on_epoch: Callable[[int, float], None] = lambda _epoch, _loss: None,
+    validation: Sequence[Example] = (),
+) -> dict[str, Any]:
+    """Train in place; returns the loss per epoch and the time taken. With validation rows
+    (taken from the training split, never from the held-out one), the weights kept are
+    those of the epoch with the best validation ROC-AUC for toxicity: early stopping."""
+    import torch
+
+    torch.manual_seed(plan.seed)
+    rng = random.Random(plan.seed)
+    per_epoch = rows_per_epoch(examples)
+    steps = plan.epochs * math.ceil(per_epoch / plan.batch_size)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=plan.learning_rate, weight_decay=plan.weight_decay
+    )
+    warmup = max(1, int(steps * plan.warmup))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / (steps - warmup))),
+    )
+    losses: list[float] = []
+    checked: list[float] = []
+    best: dict[str, Any] | None = None
+    started = time.monotonic()
+    model.train()
+    window = int(tokenizer.model_max_length)
+    for _ in range(plan.epochs):
+        rows = epoch_rows(examples, plan, rng)
+        # Batches of similar length waste little on padding: sort within blocks of
+        # `plan.bucket` batches, then shuffle the batches.
+        block = plan.batch_size * plan.bucket
+        batches = []
+        for start in range(0, len(rows), block):
+            part = sorted(rows[start : start + block], key=lambda row: len(row[0]))
+            batches += [part[i : i + plan.batch_size] for i in range(0, len(part), plan.batch_size)]
+        rng.shuffle(batches)
+        total = 0.0
+        for batch in batches:
+            encoded = tokenizer(
+                [text for text, _ in batch],
+                truncation=True,
+                max_length=window,
+                padding=True,
+                return_tensors="pt",
+            )
+            values = torch.tensor(
+                [[math.nan if v is None else v for v in ex.labels] for _, ex in batch]
+            )
+            mask = ~torch.isnan(values)
+            weights = torch.tensor([[ex.weight] for _, ex in batch]) * mask
+            logits = model(
+                input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"]
+            ).logits
+            loss_each = torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, torch.nan_to_num(values), reduction="none"
+            )
+            loss = (loss_each * weights).sum() / weights.sum().clamp(min=1.0)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            total += loss.item()
+            on_step(1)
+        losses.append(round(total / max(1, len(batches)), 4))
+        if validation:
+            checked.append(round(validation_auc(model, tokenizer, validation), 4))
+            if checked[-1] >= max(checked):
+                best = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            model.train()
+        on_epoch(len(losses), losses[-1])
+    if best is not None:
+        model.load_state_dict(best)
+    model.eval()
+    return {
+        "epochs": plan.epochs,
+        "validation_auc_per_epoch": checked,
+        "kept_epoch": checked.index(max(checked)) + 1 if checked else plan.epochs,
+        "steps": steps,
+        "rows_per_epoch": per_epoch,
+        "loss_per_epoch": losses,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def validation_auc(model: Any, tokenizer: Any, rows: Sequence[Example]) -> float:
+    """Mean over languages of the toxicity ROC-AUC on rows' first window."""
+    import torch
+
+    from .evaluation import roc_auc
+
+    model.eval()
+    labelled = [ex for ex in rows if ex.label("toxicity") is not None]
+    scores: list[float] = []
+    with torch.inference_mode():
+        for start in range(0, len(labelled), 128):
+            chunk = labelled[start : start + 128]
+            encoded = tokenizer(
+                [ex.text for ex in chunk],
+                truncation=True,
+                padding=True,
+                max_length=int(tokenizer.model_max_length),
+                return_tensors="pt",
+            )
+            logits = model(
+                input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"]
+            ).logits
+            scores += torch.sigmoid(logits[:, LABELS.index("toxicity")]).tolist()
+    aucs = []
+    for lang in sorted({ex.lang for ex in labelled}):
+        pairs = [
+            ((ex.label("toxicity") or 0.0) >= 0.5, s)
+            for ex, s in zip(labelled, scores, strict=True)
+            if ex.lang == lang
+        ]
+        auc = roc_auc([t for t, _ in pairs], [s for _, s in pairs])
+        if auc is not None:
+            aucs.append(auc)
+    return sum(aucs) / len(aucs) if aucs else 0.0
+
+
+def steps_for(examples: Sequence[tuple[Example, int]], plan: Plan) -> int:
+    return plan.epochs * math.ceil(rows_per_epoch(examples) / plan.batch_size)
+
+
+def describe(architecture: Architecture, plan: Plan) -> dict[str, Any]:
+    return {"architecture": asdict(architecture), "plan": asdict(plan)}
+
+
+def new_model(
+    examples: Sequence[tuple[Example, int]], architecture: Architecture
+) -> tuple[Any, Any]:
+    """A fresh tokenizer trained on the training text, and a fresh network for it."""
+    import torch
+
+    texts = [example.text for example, _ in examples]
+    texts += [without_accents(ex.text) for ex, _ in examples if ex.lang == "fr"]
+    tokenizer = train_tokenizer(texts, architecture.vocab_size, architecture.window)
+    torch.manual_seed(0)
+    model = build_model(architecture, len(tokenizer))
+    # Start each label's bias at its share of positives. Otherwise the rare labels (mostly
+    # 0) are first learnt by saturating the pooler, and the network stops reading its input.
+    values = torch.tensor([[math.nan if v is None else v for v in ex.labels] for ex, _ in examples])
+    share = torch.nanmean(values, dim=0).nan_to_num(0.5).clamp(0.01, 0.99)
+    with torch.no_grad():
+        model.classifier.bias.copy_(torch.log(share / (1 - share)))
+    return model, tokenizer
+
+
+def save(model: Any, tokenizer: Any, destination: Path) -> Path:
+    from .detox import prepare_folder
+
+    return prepare_folder(checkpoint(model), model.config, tokenizer, destination)
