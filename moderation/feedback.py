@@ -27,6 +27,7 @@ from .datasets import split_of
 from .settings import LABELS
 
 TOXIC_REASONS = ("judgment", "attack")
+CHUNK = 500  # post ids per query
 SETTLING = ("approved", "removed", "edit_requested", "appeal_upheld", "appeal_rejected")
 
 
@@ -51,6 +52,22 @@ def _label(action: str, reason: str, previous: int | None) -> int | None:
     return previous  # appeal_rejected: the decision stands
 
 
+def _latest_model_assessments(posts: list[Post]) -> dict[int, Assessment]:
+    """Each post's latest model assessment of its current text, a few queries in all."""
+    revision = {post.id: post.revision for post in posts}
+    ids = list(revision)
+    latest: dict[int, Assessment] = {}
+    for start in range(0, len(ids), CHUNK):
+        for assessment in db.session.scalars(
+            select(Assessment)
+            .where(Assessment.post_id.in_(ids[start : start + CHUNK]), Assessment.source == "model")
+            .order_by(Assessment.id)
+        ):
+            if assessment.revision == revision[assessment.post_id]:
+                latest[assessment.post_id] = assessment
+    return latest
+
+
 def labelled_decisions(board_slug: str | None = None) -> list[Row]:
     query = (
         select(Decision, Post, Board.slug)
@@ -73,26 +90,17 @@ def labelled_decisions(board_slug: str | None = None) -> list[Row]:
             post,
             slug,
         )
+    kept = [entry for entry in settled.values() if entry[0] is not None and not entry[2].is_deleted]
+    latest = _latest_model_assessments([post for _, _, post, _ in kept])
     rows = []
-    for label, decision, post, slug in settled.values():
-        if label is None or post.is_deleted:
-            continue
-        assessment = db.session.scalar(
-            select(Assessment)
-            .where(
-                Assessment.post_id == post.id,
-                Assessment.revision == post.revision,
-                Assessment.source == "model",
-            )
-            .order_by(Assessment.id.desc())
-            .limit(1)
-        )
+    for label, decision, post, slug in kept:
+        assessment = latest.get(post.id)
         if assessment is None or assessment.created_at > decision.created_at:
             continue  # never scored, or edited since the decision
         rows.append(
             Row(
                 text=post.body,
-                toxicity=label,
+                toxicity=label,  # type: ignore[arg-type]
                 decision=decision.action,
                 reason=decision.reason,
                 board=slug,

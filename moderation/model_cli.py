@@ -320,9 +320,8 @@ def train_command(
     shutil.rmtree(staging, ignore_errors=True)
     try:
         training.save(model, tokenizer, staging)
-        scorer = detox.DetoxifyScorer(output.name, staging)
         load_started = time.monotonic()
-        detox.DetoxifyScorer(output.name, staging)
+        scorer = detox.DetoxifyScorer(output.name, staging)
         stats["load_seconds"] = round(time.monotonic() - load_started, 2)
         metrics: dict[str, Any] = {}
         for name, rows in heldout.items():

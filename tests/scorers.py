@@ -11,6 +11,8 @@ import re
 import time
 from collections.abc import Sequence
 
+import pytest
+
 from moderation.settings import LABELS
 
 # Word → scores. "nul" sits in the nudge band, "idiot" above the hold threshold,
@@ -26,6 +28,10 @@ WORDS: dict[str, dict[str, float]] = {
     "menace": {"toxicity": 0.5, "threat": 0.75},
     "moron": {"toxicity": 0.95, "insult": 0.9},
 }
+LEXICON = {"MODERATION_MODEL": "tests.scorers:Lexicon"}
+# For a test module or test: the app scores with Lexicon.
+with_lexicon = pytest.mark.parametrize("app", [LEXICON], indirect=True)
+
 _WORD = re.compile(r"[\w'-]+")
 
 

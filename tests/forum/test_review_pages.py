@@ -26,10 +26,9 @@ from models import (
 )
 from moderation import decisions, queue, reports
 from tests import factories
+from tests.scorers import with_lexicon
 
-pytestmark = pytest.mark.parametrize(
-    "app", [{"MODERATION_MODEL": "tests.scorers:Lexicon"}], indirect=True
-)
+pytestmark = with_lexicon
 
 HURTFUL = "Tu es un idiot, voilà."  # held by the Lexicon scorer (toxicity 0.95)
 QUEUED = "Bof, franchement bof."  # published and queued (toxicity 0.5)

@@ -14,6 +14,7 @@ from models import Assessment, Board, Post, PostStatus, db, utcnow
 from moderation import pipeline
 from tests import factories
 from tests.conftest import IN_CI
+from tests.scorers import with_lexicon
 
 # A Redis database of its own, flushed before and after each test that uses it.
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -138,7 +139,7 @@ def test_sweep_reports_how_many(runner, app) -> None:  # type: ignore[no-untyped
     assert "0 post(s)" in result.output
 
 
-@pytest.mark.parametrize("app", [{"MODERATION_MODEL": "tests.scorers:Lexicon"}], indirect=True)
+@with_lexicon
 def test_sweep_scores_lost_posts_in_process(runner, app) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
         board = factories.board("entraide")

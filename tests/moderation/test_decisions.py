@@ -29,10 +29,9 @@ from models import (
 from moderation import decisions, pipeline, queue, reports
 from moderation.decisions import NotAllowed
 from tests import factories
+from tests.scorers import with_lexicon
 
-pytestmark = pytest.mark.parametrize(
-    "app", [{"MODERATION_MODEL": "tests.scorers:Lexicon"}], indirect=True
-)
+pytestmark = with_lexicon
 
 QUEUED = "Bof, je ne suis pas convaincue."  # published and queued
 HELD = "Tu es vraiment un idiot."  # held for review

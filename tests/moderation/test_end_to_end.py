@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from models import Board, Decision, Post, PostStatus, ReviewItem, User, Vote, db
 from tests import factories
-
-LEXICON = {"MODERATION_MODEL": "tests.scorers:Lexicon"}
+from tests.scorers import LEXICON
 
 
 def _browser(app, pseudonym):  # type: ignore[no-untyped-def]

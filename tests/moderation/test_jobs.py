@@ -18,8 +18,8 @@ from models import Assessment, Post, PostStatus, ReviewItem, db, set_write_inten
 from moderation import jobs, settings
 from tests import factories
 from tests.conftest import IN_CI, ROOT
+from tests.scorers import LEXICON
 
-LEXICON = {"MODERATION_MODEL": "tests.scorers:Lexicon"}
 SLOW = {"MODERATION_MODEL": "tests.scorers:Slow", "MODERATION_WAIT_SECONDS": 0.2}
 REDIS_URL = "redis://127.0.0.1:6379/7"
 RQ = LEXICON | {"REDIS_URL": REDIS_URL, "MODERATION_WAIT_SECONDS": 0.1}

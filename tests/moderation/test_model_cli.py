@@ -16,6 +16,7 @@ from moderation import datasets, decisions, detox, evaluation
 from moderation.settings import LABELS
 from tests import factories, tiny_model
 from tests.conftest import make_app, shared_path
+from tests.scorers import with_lexicon
 
 
 @pytest.fixture(autouse=True)
@@ -330,7 +331,7 @@ def test_train_reads_every_shared_source(cli, tmp_path) -> None:
 # --- export-labels ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("app", [{"MODERATION_MODEL": "tests.scorers:Lexicon"}], indirect=True)
+@with_lexicon
 def test_export_labels_turns_decisions_into_training_rows(app, runner, tmp_path) -> None:
     with app.app_context():
         board = factories.board("entraide", quorum=1)

@@ -26,8 +26,8 @@ from models import (
 )
 from moderation import decisions, queue
 from tests import factories
+from tests.scorers import LEXICON
 
-LEXICON = {"MODERATION_MODEL": "tests.scorers:Lexicon"}
 lexicon = pytest.mark.parametrize("app", [LEXICON], indirect=True)
 
 KIND = "Merci à tous pour votre soutien, ça me touche beaucoup."

@@ -12,10 +12,9 @@ from models import Decision, Notice, Post, PostStatus, Report, ReviewItem, User,
 from moderation import reports
 from moderation.reports import ReportRefused
 from tests import factories
+from tests.scorers import with_lexicon
 
-pytestmark = pytest.mark.parametrize(
-    "app", [{"MODERATION_MODEL": "tests.scorers:Lexicon"}], indirect=True
-)
+pytestmark = with_lexicon
 
 KIND = "Je partage ce qui m'a aidée cette semaine."
 
