@@ -9,6 +9,8 @@ PRIVACY_KINDS = {
     "email": _l("e-mail address"),
     "address": _l("street address"),
     "social": _l("link to a social profile"),
+    "name": _l("person's name"),
+    "workplace": _l("workplace"),
 }
 
 # Why a member reports a post (CONTRACT: the `reason` field of /posts/<id>/report).
