@@ -32,6 +32,8 @@ HOSTILE = {
     "capitalised words": "12 Abc Def " * 1_900,
     "plus signs": "+33 " * 5_000,
     "crisis words": "je veux " * 2_500,
+    "crisis phrases, all cancelled": "il y a deux ans je voulais mourir " * 600,
+    "every crisis rule's words": "mourir suicide vivre fardeau burden die kill live pills " * 370,
     "one sentence per char": ". " * 10_000,
     "ordinary prose": "Je me sens seule ce soir, et je voulais vous le dire. " * 380,
 }
