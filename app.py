@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # A post body is capped at 20,000 characters (80 kB of UTF-8 at most); anything much
 # larger than a form can honestly be is refused with 413 before it is parsed.
@@ -31,6 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         DATABASE_URL=None,
         RATE_LIMITS="on",
+        # How many reverse proxies stand in front of the app and set X-Forwarded-For and
+        # X-Forwarded-Proto. 0 (the default) trusts no such header.
+        TRUSTED_PROXIES=0,
         MODERATION_MODEL="bundled",
         MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
         MAX_FORM_MEMORY_SIZE=MAX_CONTENT_LENGTH,
@@ -56,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "RATE_LIMITS",
         "MODERATION_MODEL",
         "MODERATION_MODELS_DIR",
+        "TRUSTED_PROXIES",
     ):
         if name in os.environ:
             app.config[name] = os.environ[name]
@@ -82,4 +87,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             configure_sqlite(db.engine)
     Migrate(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
     forum.init_app(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind reverse proxies, take the client's address and scheme from the headers they
+    set, so that HTTPS is seen as HTTPS and each client is told apart by the rate limits."""
+    value = str(app.config["TRUSTED_PROXIES"] or 0).strip()
+    if not value.isdigit():
+        raise ValueError(f"TRUSTED_PROXIES must be a number of proxies (0, 1, 2...), not {value!r}")
+    proxies = int(value)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, TooManyRequests
 
 from models import db
+
+from . import security
 
 MESSAGES = {
     400: (
@@ -60,6 +62,15 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return _render(error.code)
+
+    @app.errorhandler(TooManyRequests)
+    def _too_many(error: TooManyRequests):  # type: ignore[no-untyped-def]
+        seconds = error.retry_after if isinstance(error.retry_after, int) else None
+        detail = security.too_many_attempts(seconds) if seconds else None
+        response = make_response(_render(429, detail))
+        if seconds:
+            response.headers["Retry-After"] = str(seconds)
+        return response
 
     @app.errorhandler(InternalServerError)
     def _server(_error: Exception):  # type: ignore[no-untyped-def]
