@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -96,6 +97,29 @@ def seed_demo() -> None:
         f"Demo ready: {created['boards']} new boards, {created['threads']} new threads, "
         f"{created['posts']} new posts."
     )
+
+
+@forum_cli.command("backup")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The backup file (default: instance/backups/entrenous-YYYYMMDD-HHMMSS.db).",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def backup(output: Path | None, force: bool) -> None:
+    """Copy the SQLite database, consistently, while the server runs."""
+    from . import backup as backups
+
+    try:
+        made = backups.backup_sqlite(
+            backups.sqlite_file(db.engine.url),
+            output or backups.default_output(current_app.instance_path),
+            force=force,
+        )
+    except backups.BackupRefused as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+    counts = ", ".join(f"{made.tables.get(t, 0)} {t}" for t in ("users", "threads", "posts"))
+    click.echo(f"Backup written to {made.path} ({made.size:,} bytes; {counts}); integrity ok.")
 
 
 def init_app(app: Flask) -> None:

@@ -15,6 +15,8 @@ from .settings import FALLBACKS, LABELS, LEVELS
 
 # How long `sweep` waits for in-process jobs before giving up (they are swept again later).
 SWEEP_WAIT_SECONDS = 3600.0
+# How often a running RQ worker looks for posts whose scoring was lost.
+SWEEP_EVERY_SECONDS = 60
 
 moderation_cli = AppGroup("moderation", help="Scoring workers and moderation settings.")
 
@@ -31,6 +33,21 @@ def _worker_class():  # type: ignore[no-untyped-def]
                 return super().perform_job(job, queue)
             finally:
                 db.session.remove()
+
+        def run_maintenance_tasks(self) -> None:
+            """RQ's own upkeep (abandoned jobs back to be retried), then our sweep: posts
+            whose job was lost (Redis down when they were posted, retries spent) are
+            submitted again while the workers run, not only when one starts."""
+            super().run_maintenance_tasks()
+            try:
+                swept = jobs.sweep()
+            except Exception:  # noqa: BLE001 - the next round tries again
+                self.log.exception("sweep failed")
+                swept = 0
+            finally:
+                db.session.remove()
+            if swept:
+                self.log.info("%d post(s) whose scoring was lost submitted again", swept)
 
     return Worker
 
@@ -50,7 +67,11 @@ def worker(burst: bool) -> None:
     # The scheduler runs in a forked process: it inherits no pooled database connection.
     db.engine.dispose()
     # The scheduler puts retried jobs (Retry with intervals) back on the queue when due.
-    _worker_class()([runner.queue], connection=runner.redis).work(burst=burst, with_scheduler=True)
+    # Upkeep and sweep every SWEEP_EVERY_SECONDS between jobs (RQ's default is 10 minutes);
+    # an idle worker wakes for it at least every few minutes.
+    _worker_class()(
+        [runner.queue], connection=runner.redis, maintenance_interval=SWEEP_EVERY_SECONDS
+    ).work(burst=burst, with_scheduler=True)
 
 
 @moderation_cli.command("sweep")
@@ -99,6 +120,8 @@ def _echo_settings(board: Board) -> None:
     click.echo(f"  new member holds:  {board.new_member_holds}")
     click.echo(f"  fallback:          {board.fallback}")
     click.echo(f"  report threshold:  {board.report_threshold:g}")
+    indexed = "no" if board.members_only or board.noindex else "yes"
+    click.echo(f"  search engines:    {indexed}")
     click.echo("Thresholds (* = this board's own value, otherwise the default):")
     click.echo(f"  {'label':<17}" + "".join(f"{level:>9}" for level in LEVELS))
     for label in LABELS:
@@ -123,6 +146,11 @@ def _echo_settings(board: Board) -> None:
     help="e.g. hold.toxicity=0.7; VALUE `default` drops the board's own value. Repeatable.",
 )
 @click.option("--reset-thresholds", is_flag=True, help="Back to the default thresholds.")
+@click.option(
+    "--noindex/--index",
+    default=None,
+    help="Ask search engines not to index this board, or let them (members-only: never).",
+)
 def settings_command(
     slug: str,
     quorum: int | None,
@@ -131,6 +159,7 @@ def settings_command(
     report_threshold: float | None,
     threshold_values: tuple[str, ...],
     reset_thresholds: bool,
+    noindex: bool | None,
 ) -> None:
     """Show a board's moderation settings, and change the ones given."""
     parsed = [_parse_threshold(raw) for raw in threshold_values]
@@ -138,7 +167,8 @@ def settings_command(
         reset_thresholds
         or bool(parsed)
         or any(
-            value is not None for value in (quorum, new_member_holds, fallback, report_threshold)
+            value is not None
+            for value in (quorum, new_member_holds, fallback, report_threshold, noindex)
         )
     )
     with write_intent() if changing else contextlib.nullcontext():
@@ -157,6 +187,7 @@ def settings_command(
                 new_member_holds=new_member_holds,
                 fallback=fallback,
                 report_threshold=report_threshold,
+                noindex=noindex,
                 thresholds={level: values for level, values in wanted.items() if values},
                 replace_thresholds=reset_thresholds or bool(parsed),
             )

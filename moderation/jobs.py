@@ -56,9 +56,14 @@ def _score(spec: str, text: str, timeout: float) -> tuple[scoring.Scores, list[t
         raise TimeoutError(f"the scorer took longer than {timeout:g} s") from None
 
 
-def _awaiting(post_id: int, revision: int) -> tuple[Post, Assessment] | str:
-    """The post and its pending assessment, or why there is nothing to do (stale, done)."""
-    post = db.session.get(Post, post_id)
+def _awaiting(post_id: int, revision: int, lock: bool = False) -> tuple[Post, Assessment] | str:
+    """The post and its pending assessment, or why there is nothing to do (stale, done).
+
+    `lock` takes the post's row lock first (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+    serialises writers): two jobs for one post (the sweep and RQ's retry of an abandoned
+    job both make them) then settle it once, the second seeing the first's verdict.
+    """
+    post = db.session.get(Post, post_id, with_for_update=True if lock else None)
     if post is None or post.revision != revision or post.deleted_at is not None:
         return "stale"
     awaiting = pipeline.latest_assessment(post)
@@ -94,7 +99,7 @@ def score_post(post_id: int, revision: int) -> str:
 
     with write_intent():
         try:
-            found = _awaiting(post_id, revision)
+            found = _awaiting(post_id, revision, lock=True)
             if isinstance(found, str):
                 return found
             post, awaiting = found

@@ -75,3 +75,15 @@ class Calm:
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         return [dict.fromkeys(LABELS, 0.01) for _ in texts]
+
+
+class Steady(Lexicon):
+    """Lexicon's scores, a fixed time per text: a worker scoring a batch of posts with it
+    can be stopped in the middle (tests/moderation/test_worker_kill.py)."""
+
+    name = "steady"
+    DELAY = 0.2
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        time.sleep(self.DELAY * len(texts))
+        return super().score(texts)
