@@ -15,7 +15,16 @@ csrf = CSRFProtect()
 def init_app(app: Flask) -> None:
     from moderation import jobs
 
-    from . import cli, errors, i18n, moderation_labels, pages, templating
+    from . import (
+        cli,
+        crisis_lines,
+        errors,
+        i18n,
+        moderation_labels,
+        pages,
+        security,
+        templating,
+    )
     from .accounts import bp as accounts_bp
     from .accounts.services import load_user
     from .boards import bp as boards_bp
@@ -30,9 +39,11 @@ def init_app(app: Flask) -> None:
 
     i18n.init_app(app)
     templating.init_app(app)
+    crisis_lines.init_app(app)
     moderation_labels.init_app(app)
     jobs.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
 
     app.register_blueprint(pages.bp)

@@ -1,4 +1,4 @@
-"""Home, charter, help, language choice and the health check."""
+"""Home, charter, help, privacy, language choice and the health check."""
 
 from __future__ import annotations
 
@@ -44,6 +44,23 @@ def home():  # type: ignore[no-untyped-def]
 @bp.route("/charter")
 def charter():  # type: ignore[no-untyped-def]
     return render_template("pages/charter.html", charter_version=accounts.CHARTER_VERSION)
+
+
+@bp.route("/privacy")
+def privacy():  # type: ignore[no-untyped-def]
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/robots.txt")
+def robots():  # type: ignore[no-untyped-def]
+    """Search engines: boards and discussions only, never members' or moderators' pages.
+    Members-only and `noindex` boards say so in each page (they are not listed here, so
+    that their names are not published)."""
+    lines = ["User-agent: *"] + [
+        f"Disallow: {path}"
+        for path in ("/me", "/moderation", "/login", "/register", "/recover", "/language")
+    ]
+    return current_app.response_class("\n".join(lines) + "\n", mimetype="text/plain")
 
 
 @bp.route("/help")

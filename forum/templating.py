@@ -66,6 +66,14 @@ def post_labels() -> dict[str, Any]:
         "report_note": _("A word for the moderators (optional)"),
         "report_send": _("Send the report"),
         "report_reasons": [(code, str(label)) for code, label in REPORT_REASONS.items()],
+        "block": _("Block this member"),
+        "block_confirm": _(
+            "Their messages will fold away for you, and they will not be able to reply to "
+            "yours. They are not told. You can undo it on your account page."
+        ),
+        "block_yes": _("Block"),
+        "folded": _("A message from a member you have blocked."),
+        "folded_open": _("show it anyway"),
     }
 
 

@@ -1,5 +1,6 @@
 """Data model of Entrenous. Imports nothing of the application."""
 
+from .account import Block, RecoveryCode
 from .base import Base, configure_sqlite, db, set_write_intent, utcnow, write_intent
 from .board import Board
 from .moderation import (
@@ -28,6 +29,7 @@ from .user import User, board_moderators
 __all__ = [
     "Assessment",
     "Base",
+    "Block",
     "Board",
     "Decision",
     "ItemKind",
@@ -41,6 +43,7 @@ __all__ = [
     "PostStatus",
     "Reaction",
     "ReactionKind",
+    "RecoveryCode",
     "Thread",
     "User",
     "board_moderators",

@@ -24,6 +24,8 @@ class Board(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     theme: Mapped[str] = mapped_column(String(64), index=True)
     members_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Asks search engines to stay away (members-only boards always do).
+    noindex: Mapped[bool] = mapped_column(Boolean, default=False)
     charter: Mapped[str] = mapped_column(Text, default="")  # Markdown source
     charter_html: Mapped[str] = mapped_column(Text, default="")  # rendered when saved
     position: Mapped[int] = mapped_column(Integer, default=0)

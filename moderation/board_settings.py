@@ -33,6 +33,7 @@ class Changes:
     new_member_holds: int | None = None
     fallback: str | None = None
     report_threshold: float | None = None
+    noindex: bool | None = None
     thresholds: Mapping[str, Any] | None = None
     replace_thresholds: bool = False
 
@@ -66,6 +67,10 @@ def check(changes: Changes) -> dict[str, Any]:
         if not low <= value <= high:
             raise InvalidSettings(f"report_threshold: {value} is not between {low:g} and {high:g}")
         values["report_threshold"] = float(value)
+    if changes.noindex is not None:
+        if not isinstance(changes.noindex, bool):
+            raise InvalidSettings(f"noindex: {changes.noindex!r} is not true or false")
+        values["noindex"] = changes.noindex
     if changes.replace_thresholds:
         clean = validated(changes.thresholds or {})
         values["thresholds"] = clean or None

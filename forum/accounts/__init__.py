@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from . import notices, views  # noqa: E402,F401
+from . import notices, rights, views  # noqa: E402,F401

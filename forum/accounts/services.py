@@ -101,3 +101,10 @@ def load_user(user_id: str) -> User | None:
     if user is None or not hmac.compare_digest(str(user.session_version), version):
         return None
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the member out everywhere: every session and remember-me cookie carrying the
+    current version stops working (`load_user` refuses it)."""
+    user.session_version += 1
+    db.session.commit()

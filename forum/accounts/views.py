@@ -6,10 +6,11 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import security
 from ..forms import EmptyForm
-from ..i18n import LANGUAGES, select_locale
+from ..i18n import select_locale
 from ..navigation import safe_next
-from . import bp, pseudonyms, services
+from . import bp, pseudonyms, rights, services
 from .forms import LoginForm, PasswordChangeForm, RegisterForm
 
 
@@ -27,14 +28,19 @@ def register():  # type: ignore[no-untyped-def]
         return redirect(url_for("pages.home"))
     form = RegisterForm()
     if form.validate_on_submit():
+        security.check_registration_rate()
         try:
             user = services.register(form.pseudonym.data, form.password.data, select_locale())
         except services.PseudonymUnavailable:
             form.pseudonym.errors = [_("This pseudonym was just taken. Try another.")]
         else:
+            security.count_registration()
             _start_session(user)
             flash(_("Welcome, %(name)s. You can now write.", name=user.pseudonym), "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("pages.home"))
+            # First, the recovery codes: without an e-mail, they are the way back in.
+            return redirect(
+                url_for("accounts.recovery_codes", next=safe_next(request.args.get("next")))
+            )
     status = 400 if form.is_submitted() and form.errors else 200
     return render_template(
         "accounts/register.html", form=form, suggestion=pseudonyms.suggestion()
@@ -48,10 +54,17 @@ def login():  # type: ignore[no-untyped-def]
         return redirect(target or url_for("pages.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        # Checked before the password, so a blocked guess learns nothing, right or wrong.
+        wait = security.login_wait(form.pseudonym.data)
+        if wait:
+            form.form_errors.append(security.too_many_attempts(wait))
+            page = render_template("accounts/login.html", form=form, next=target)
+            return page, 429, {"Retry-After": str(wait)}
         user = services.authenticate(form.pseudonym.data, form.password.data)
         if user is not None:
             _start_session(user, remember=form.remember.data)
             return redirect(target or url_for("pages.home"))
+        security.count_login_failure(form.pseudonym.data)
         form.form_errors.append(_("Pseudonym or password incorrect."))
     status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
     return render_template("accounts/login.html", form=form, next=target), status
@@ -61,6 +74,8 @@ def login():  # type: ignore[no-untyped-def]
 @login_required
 def logout():  # type: ignore[no-untyped-def]
     if EmptyForm().validate_on_submit():
+        # Signing out here signs out everywhere: other sessions and remember-me cookies too.
+        services.end_sessions(current_user._get_current_object())
         logout_user()
         session.clear()
         flash(_("You are signed out. Take care."), "info")
@@ -70,9 +85,7 @@ def logout():  # type: ignore[no-untyped-def]
 @bp.route("/me")
 @login_required
 def me():  # type: ignore[no-untyped-def]
-    return render_template(
-        "accounts/me.html", password_form=PasswordChangeForm(), languages=LANGUAGES
-    )
+    return rights.me_page()
 
 
 @bp.route("/me/password", methods=["POST"])
@@ -85,4 +98,4 @@ def change_password():  # type: ignore[no-untyped-def]
             flash(_("Your password is changed. Your other sessions are signed out."), "success")
             return redirect(url_for("accounts.me"))
         form.current_password.errors = [_("This is not your current password.")]
-    return render_template("accounts/me.html", password_form=form, languages=LANGUAGES), 400
+    return rights.me_page(password_form=form), 400

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
-from models import Board, Post, PostStatus, Reaction, ReactionKind, Thread, User, db
+from models import Block, Board, Post, PostStatus, Reaction, ReactionKind, Thread, User, db
 
 from ..permissions import can_moderate, can_read_board
 
@@ -133,6 +133,8 @@ class PostView:
     content_visible: bool
     reactions: dict[str, int]
     mine: set[str]
+    # Written by a member the viewer has blocked: folded away, opened on request.
+    folded: bool = False
 
 
 @dataclass
@@ -184,8 +186,14 @@ def _thread_statements(audience: str):  # type: ignore[no-untyped-def]
     )
     author, parent, parent_author = aliased(User), aliased(Post), aliased(User)
     rows = (
-        select(Post, author.pseudonym, parent.depth, parent_author.pseudonym)
+        select(
+            Post, author.pseudonym, parent.depth, parent_author.pseudonym, Block.blocked_id
+        )
         .outerjoin(author, author.id == Post.author_id)
+        .outerjoin(
+            Block,
+            and_(Block.blocker_id == bindparam("viewer_id"), Block.blocked_id == Post.author_id),
+        )
         .outerjoin(parent, parent.id == Post.parent_id)
         .outerjoin(parent_author, parent_author.id == parent.author_id)
         .where(Post.id.in_(ids))
@@ -227,7 +235,7 @@ def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
                 mine[post_id].add(ReactionKind(kind).value)
     on_page = set(page_ids)
     views = []
-    for post, author_name, parent_depth, parent_author_name in rows:
+    for post, author_name, parent_depth, parent_author_name, blocked in rows:
         in_reply_to = (
             post.parent_id is not None
             and parent_depth is not None
@@ -248,6 +256,7 @@ def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
                 content_visible,
                 counts[post.id],
                 mine[post.id],
+                folded=blocked is not None,
             )
         )
     return ThreadPage(thread, board, page, views, moderator)

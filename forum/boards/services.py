@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from models import (
+    Assessment,
     Board,
     Post,
     PostStatus,
@@ -31,6 +32,7 @@ from models import (
 from moderation import jobs, pipeline, queue
 from moderation.pipeline import Action, Verdict
 
+from ..accounts.blocks import has_blocked
 from ..markup import render_markdown
 from . import tree
 
@@ -136,6 +138,8 @@ def create_reply(
         or parent.deleted_at is not None
     ):
         raise PostingRefused("parent_unavailable")
+    if has_blocked(parent.author_id, author.id):
+        raise PostingRefused("blocked")
     board = thread.board
     _guard(author, board)
     post = Post(
@@ -170,6 +174,11 @@ def edit_post(
     author = db.session.get_one(User, post.author_id)
     _guard(author, board, rate_limits=False)
     was_draft = post.status == PostStatus.DRAFT
+    if was_draft and post.parent_id is not None:
+        # A reply drafted before its addressee blocked the author is not published after.
+        parent = db.session.get_one(Post, post.parent_id)
+        if has_blocked(parent.author_id, author.id):
+            raise PostingRefused("blocked")
     before = (post.body, post.html, post.content_warning, post.edited_at, post.status)
     thread_before = (thread.title, thread.content_warning)
     post.body = body
@@ -199,6 +208,13 @@ def edit_post(
 
 def delete_post(post: Post) -> None:
     """The author takes their words back; the place in the tree stays for the replies."""
+    erase_post(post)
+    db.session.commit()
+
+
+def erase_post(post: Post, *, author_gone: bool = False) -> None:
+    """Erase a post's words, in the caller's transaction. An open review item closes,
+    unless the author was in crisis and is still here: moderators still reach out."""
     if post.deleted_at is not None:
         return
     counted_before = counts_as_reply(post)
@@ -207,6 +223,11 @@ def delete_post(post: Post) -> None:
     post.content_warning = None
     post.deleted_at = utcnow()
     db.session.execute(delete(Reaction).where(Reaction.post_id == post.id))
+    # The automatic check quoted the sentences that weighed most: they go with the words.
+    db.session.execute(
+        update(Assessment).where(Assessment.post_id == post.id).values(sentences=None),
+        execution_options={"synchronize_session": False},
+    )
     if post.parent_id is None:
         db.session.execute(
             update(Thread)
@@ -215,11 +236,9 @@ def delete_post(post: Post) -> None:
             execution_options={"synchronize_session": False},
         )
     sync_thread(post, counted_before)
-    # Nothing left to review, unless the author was in crisis: moderators still reach out.
     item = db.session.scalar(select(ReviewItem).where(ReviewItem.open_post_id == post.id))
-    if item is not None and not item.is_crisis:
+    if item is not None and (author_gone or not item.is_crisis):
         queue.close(item, "withdrawn")
-    db.session.commit()
 
 
 def toggle_reaction(user: User, post: Post, kind: ReactionKind) -> bool:

@@ -22,6 +22,10 @@ REFUSALS = {
     "parent_unavailable": lambda: _("The message you answer is no longer available."),
     "not_editable": lambda: _("This message can no longer be changed."),
     "not_reactable": lambda: _("This message cannot receive reactions."),
+    "blocked": lambda: _(
+        "Its author does not receive replies from you. Your text is still below, if you want "
+        "to keep it."
+    ),
     "banned": lambda: _(
         "You can no longer post on this board. Your text is still below, if you want to keep it."
     ),
@@ -34,7 +38,7 @@ REFUSALS = {
         "minutes. Your text is still below."
     ),
 }
-REFUSAL_STATUS = {"rate_limited": 429, "banned": 403, "muted": 403}
+REFUSAL_STATUS = {"rate_limited": 429, "banned": 403, "muted": 403, "blocked": 403}
 
 
 def _page_number() -> int:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms import StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import AnyOf, ValidationError
 
 from models import Board, db
@@ -57,6 +57,7 @@ class SettingsForm(Form):
         validators=[AnyOf(FALLBACKS, message=_l("Please choose one of the options offered."))],
     )
     report_threshold = StringField(_l("Report weight that hides a post"))
+    noindex = BooleanField(_l("Ask search engines not to index this board"))
 
     def validate_quorum(self, field) -> None:  # type: ignore[no-untyped-def]
         low, high = board_settings.QUORUM
@@ -120,6 +121,7 @@ def _fill(form: SettingsForm, board: Board) -> None:
     form.new_member_holds.data = str(board.new_member_holds)
     form.fallback.data = board.fallback
     form.report_threshold.data = f"{board.report_threshold:g}"
+    form.noindex.data = board.noindex
     for level, values in board_settings.overrides(board).items():
         for label, value in values.items():
             form[threshold_field(level, label)].data = f"{value:g}"
@@ -147,6 +149,7 @@ def board_settings_page(slug: str):  # type: ignore[no-untyped-def]
             new_member_holds=form.new_member_holds.data,
             fallback=form.fallback.data,
             report_threshold=form.report_threshold.data,
+            noindex=bool(form.noindex.data),
             thresholds=form.overrides(),
             replace_thresholds=True,
         )

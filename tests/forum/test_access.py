@@ -276,6 +276,13 @@ def public(app):  # type: ignore[no-untyped-def]
             {"current_password": "x", "password": "y" * 12, "password_confirm": "y" * 12},
         ),
         ("POST", "/logout", {}),
+        ("POST", "/posts/{root}/report", {"reason": "spam", "note": ""}),
+        ("POST", "/posts/{root}/block", {}),
+        ("GET", "/me/export", {}),
+        ("POST", "/me/delete", {"password": "x"}),
+        ("GET", "/me/recovery-codes", {}),
+        ("POST", "/me/recovery-codes", {"password": "x"}),
+        ("GET", "/me/notices", {}),
     ],
 )
 def test_visitors_are_sent_to_sign_in_for_member_actions(app, client, public, method, url, fields):
