@@ -138,15 +138,46 @@ def report(scored: Scored, thresholds: Mapping[str, Mapping[str, float]]) -> dic
             ]
     benign = [score for ex, score in zip(scored.examples, scored.scores, strict=True) if ex.benign]
     if benign:
-        rates = {}
-        for level in LEVELS:
-            flagged = sum(
-                any(score.get(label, 0.0) >= thresholds[level][label] for label in LABELS)
-                for score in benign
-            )
-            rates[level] = flagged / len(benign)
-        result["benign"] = {"rows": len(benign), "false_positive_rate": rates}
+        result["benign"] = _flagged(benign, thresholds)
+    sources = sorted({ex.source for ex in scored.examples if ex.source})
+    if len(sources) > 1:
+        result["sources"] = {source: _source(scored, source, thresholds) for source in sources}
     return result
+
+
+def _flagged(
+    benign: Sequence[Mapping[str, float]], thresholds: Mapping[str, Mapping[str, float]]
+) -> dict[str, Any]:
+    rates = {}
+    for level in LEVELS:
+        flagged = sum(
+            any(score.get(label, 0.0) >= thresholds[level][label] for label in LABELS)
+            for score in benign
+        )
+        rates[level] = flagged / len(benign)
+    return {"rows": len(benign), "false_positive_rate": rates}
+
+
+def _source(
+    scored: Scored, source: str, thresholds: Mapping[str, Mapping[str, float]]
+) -> dict[str, Any]:
+    """One source's rows: toxicity ROC-AUC and the share of its benign rows flagged."""
+    mine = [
+        (ex, score)
+        for ex, score in zip(scored.examples, scored.scores, strict=True)
+        if ex.source == source
+    ]
+    pairs = [
+        (value >= 0.5, score.get("toxicity", 0.0))
+        for ex, score in mine
+        if (value := ex.label("toxicity")) is not None
+    ]
+    benign = [score for ex, score in mine if ex.benign]
+    return {
+        "rows": len(mine),
+        "roc_auc": roc_auc([t for t, _ in pairs], [s for _, s in pairs]) if pairs else None,
+        "benign": _flagged(benign, thresholds) if benign else None,
+    }
 
 
 def summary_line(name: str, result: Mapping[str, Any]) -> str:
@@ -189,6 +220,22 @@ def table(result: Mapping[str, Any]) -> str:
             f"Benign rows: {result['benign']['rows']}; flagged at queue {rates['queue']:.1%}, "
             f"nudge {rates['nudge']:.1%}, hold {rates['hold']:.1%}."
         )
+    if result.get("sources"):
+        lines += [
+            "",
+            "| source | rows | toxicity ROC-AUC | benign flagged (queue / nudge / hold) |",
+            "|---|---:|---:|---|",
+        ]
+        for source, entry in result["sources"].items():
+            auc = "–" if entry["roc_auc"] is None else f"{entry['roc_auc']:.3f}"
+            benign = entry["benign"]
+            flagged = (
+                "–"
+                if not benign
+                else " / ".join(f"{benign['false_positive_rate'][level]:.1%}" for level in LEVELS)
+                + f" of {benign['rows']}"
+            )
+            lines.append(f"| {source} | {entry['rows']} | {auc} | {flagged} |")
     return "\n".join(lines)
 
 

@@ -231,9 +231,17 @@ def _thresholds(board_slug: str | None) -> dict[str, dict[str, float]]:
 @click.option(
     "--validation-share",
     type=click.FloatRange(0.0, 0.5),
-    default=0.0,
+    default=0.1,
     show_default=True,
     help="Share of the training rows that checks each epoch; the best epoch is kept.",
+)
+@click.option(
+    "--teacher",
+    "teacher_share",
+    type=click.FloatRange(0.0, 0.5),
+    default=training.Plan.teacher,
+    show_default=True,
+    help="Share of each target taken from the n-gram teacher (0: the sources' labels only).",
 )
 @click.option(
     "--limit", type=click.IntRange(1, None), help="At most this many rows per source (quick runs)."
@@ -253,6 +261,7 @@ def train_command(
     layers: int,
     heads: int,
     validation_share: float,
+    teacher_share: float,
     limit: int | None,
 ) -> None:
     """Train the compact model (or fine-tune one) and write its model folder and card."""
@@ -267,15 +276,22 @@ def train_command(
     # With --validation-share, part of the training split checks each epoch (early
     # stopping); the held-out rows never do.
     validation = [ex for ex, _ in usable if _validates(ex, validation_share)]
-    train_rows = training.balanced(
-        [
-            (ex, repeat)
-            for ex, repeat in usable
-            if ex.split == "train" and not _validates(ex, validation_share)
-        ]
-    )
-    if not train_rows:
+    kept = [
+        (ex, repeat)
+        for ex, repeat in usable
+        if ex.split == "train" and not _validates(ex, validation_share)
+    ]
+    if not kept:
         raise _fail("no training rows")
+    if teacher_share:
+        from . import teacher
+
+        rows = [ex for ex, _ in kept]
+        with _bar(teacher.FOLDS, "Teacher") as bar:
+            taught = teacher.out_of_fold(rows, on_fold=bar.update)
+        softened = teacher.soften(rows, taught, 1 - teacher_share)
+        kept = [(ex, repeat) for ex, (_, repeat) in zip(softened, kept, strict=True)]
+    train_rows = training.balanced(kept)
     heldout = _heldout_sets(groups)
     heldout_dir = heldout_dir or Path(current_app.instance_path) / "heldout"
     for name, rows in heldout.items():
@@ -284,6 +300,7 @@ def train_command(
     plan = training.Plan(
         epochs=epochs,
         seed=seed,
+        teacher=teacher_share,
         learning_rate=learning_rate or (2e-4 if init_spec else training.Plan.learning_rate),
     )
     click.echo(

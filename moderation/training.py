@@ -54,6 +54,8 @@ class Plan:
     weight_decay: float = 0.01
     # Share of French rows also shown without accents, as members often type them.
     unaccented: float = 0.25
+    # Share of each target taken from the n-gram teacher (moderation/teacher.py); 0: none.
+    teacher: float = 0.5
 
 
 def without_accents(text: str) -> str:

@@ -250,6 +250,8 @@ def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_pa
     assert metrics["training"]["epochs"] == 8
     assert len(metrics["training"]["validation_auc_per_epoch"]) == 8
     assert "Early stopping: validation ROC-AUC per epoch" in card
+    assert "Distillation: each set label's target is 50% the source's label" in card
+    assert metrics["plan"]["teacher"] == 0.5
     held = read_csv(heldout / "toy.csv")
     assert 20 < len(held) < 80  # about 15% by a hash of the text
     scorer = detox.load(str(output))
@@ -271,9 +273,12 @@ def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_pa
             str(heldout),
             "--epochs",
             "1",
+            "--teacher",
+            "0",
         ]
     )
     assert again.exit_code == 0, again.output
+    assert "Distillation: none" in (output / "MODEL_CARD.md").read_text()
     assert json.loads((output / "metrics.json").read_text())["init"] == str(output)
     assert not list(tmp_path.glob(".model-*"))
 
@@ -284,6 +289,7 @@ def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_pa
         (["--no-sources"], 2, "--no-sources needs at least one --data file"),
         (["--hidden", "30", "--heads", "4"], 2, "--hidden must be a multiple of --heads"),
         (["--epochs", "0"], 2, "--epochs"),
+        (["--teacher", "0.7"], 2, "--teacher"),
         (["--sources", "/nowhere"], 1, "/nowhere: no labelled sources there"),
         (["--no-sources", "--data", "/nowhere.csv"], 1, "/nowhere.csv: No such file"),
     ],
@@ -405,3 +411,27 @@ def test_precision_recall_and_best_f1() -> None:
     assert (at["precision"], at["recall"]) == pytest.approx((2 / 3, 2 / 3))
     best = evaluation.best_f1(truth, scores)
     assert best["f1"] == pytest.approx(6 / 7) and best["threshold"] == pytest.approx(0.2)
+
+
+def test_the_report_gives_each_source_its_own_figures() -> None:
+    zero = datasets.labels(**dict.fromkeys(LABELS, 0.0))
+    toxic = datasets.labels(**(dict.fromkeys(LABELS, 0.0) | {"toxicity": 1.0}))
+
+    def row(source: str, labels: datasets.Labels) -> datasets.Example:
+        return datasets.Example("x", labels, labels == zero, "fr", source)
+
+    # "tweets" is ranked perfectly, "ours" backwards; together they make 0.5.
+    examples = [row("tweets", toxic), row("tweets", zero), row("ours", toxic), row("ours", zero)]
+    scores = [0.9, 0.1, 0.1, 0.9]
+    result = evaluation.report(
+        evaluation.Scored(examples, [{"toxicity": s} for s in scores]),
+        {level: dict.fromkeys(LABELS, 0.5) for level in ("queue", "nudge", "hold")},
+    )
+    assert result["labels"]["toxicity"]["roc_auc"] == 0.5
+    assert result["sources"]["tweets"]["roc_auc"] == 1.0
+    assert result["sources"]["ours"]["roc_auc"] == 0.0
+    assert result["sources"]["ours"]["benign"]["false_positive_rate"]["queue"] == 1.0
+    assert result["sources"]["tweets"]["benign"]["false_positive_rate"]["hold"] == 0.0
+    text = evaluation.table(result)
+    assert "| ours | 2 | 0.000 | 100.0% / 100.0% / 100.0% of 1 |" in text
+    assert "| tweets | 2 | 1.000 | 0.0% / 0.0% / 0.0% of 1 |" in text
