@@ -4,6 +4,7 @@ fixtures written here in each source's own format (the data itself stays in ../s
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -125,8 +126,11 @@ def test_counsel_chat_questions_once_and_answers_only_for_training(tmp_path) -> 
     assert not any(f"Question {q}" in ex.text for q in held for ex in answers)
 
 
-@pytest.mark.parametrize(("lang", "least"), [("fr", 300), ("en", 100)])
-def test_our_support_voice_sets_hold_a_quarter_out(lang, least) -> None:
+@pytest.mark.parametrize(("lang", "least", "held_least"), [("fr", 300, 450), ("en", 100, 80)])
+def test_our_support_voice_sets_hold_rows_out(lang, least, held_least) -> None:
+    # A quarter of each theme of the first rows written is held out. Rows written later to
+    # teach what those lacked (kind replies that say "tu", swearing about one's own life)
+    # are training-only, so the held-out rows stay those earlier models were measured on.
     rows = datasets.support_voice(lang)
     benign = [ex for ex in rows if ex.benign]
     hostile = [ex for ex in rows if ex.benign is False]
@@ -134,8 +138,15 @@ def test_our_support_voice_sets_hold_a_quarter_out(lang, least) -> None:
     assert all(ex.labels == ZERO for ex in benign)
     assert all(ex.label("toxicity") == 1.0 for ex in hostile)
     held = [ex for ex in rows if ex.split == "heldout"]
-    assert 0.2 < len(held) / len(rows) < 0.3
-    assert len({ex.text for ex in rows}) == len(rows)
+    assert len(held) >= held_least and len(held) / len(rows) > 0.12
+    assert {ex.benign for ex in held} == {True, False}
+
+    def words(text: str) -> str:
+        return " ".join(re.findall(r"\w+", text.lower()))
+
+    # No text appears twice, nor a held-out one among the training rows (case and
+    # punctuation aside).
+    assert len({words(ex.text) for ex in rows}) == len(rows)
 
 
 def test_split_is_stable_and_near_its_share() -> None:
