@@ -6,7 +6,8 @@ Each figure comes from a fresh process, so nothing is warm that a real worker wo
 have warm:
 1. Load: importing torch, transformers and detoxify, then `detox.load()`, timed apart.
 2. Throughput: posts as the pipeline scores them (the whole text, in windows when long, and
-   the sentences of those scoring 0.1 or more, to point at them), in batches of 64 posts
+   the sentences of those scoring at least the lowest queue threshold, 0.15, to point at
+   them), in batches of 64 posts
    (`score_many`), and one post at a time (as the in-process runner does). The posts are
    the demo's 102 members' stories and replies, cycled to the count asked; their median
    length is printed.
@@ -120,13 +121,15 @@ def main() -> None:
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "classifier.json").write_text(json.dumps(result, indent=1))
+    from moderation.scoring import RANK_FROM
+
     print(f"model {result['model']}")
     print(f"  import torch/transformers/detoxify  {result['import_seconds']:>6} s")
     print(f"  load the model                      {result['load_seconds']:>6} s   (target < 3 s)")
     print(
         f"  {result['posts']} posts, median {result['median_post_chars']} characters, "
         f"{result['texts_per_post']} texts scored per post (the whole, and the sentences of "
-        "posts scoring 0.1 or more)"
+        f"posts scoring {RANK_FROM} or more)"
     )
     print(
         f"  batched ({BATCH_POSTS} posts a call)   {result['batched_posts_per_second']:>6} posts/s"

@@ -18,15 +18,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from .settings import LABELS
+from .settings import DEFAULT_THRESHOLDS, LABELS
 
 log = logging.getLogger(__name__)
 
 Scores = dict[str, float]
 
 MAX_SENTENCES = 48
-# Sentences are ranked (to show the author which weigh most) from this score up.
-RANK_FROM = 0.1
+# Sentences are ranked (to show the author, or a moderator, which weigh most) from this
+# score up: the lowest default queue threshold (0.15). Below it, with the default
+# thresholds, no one is shown the post for its score, and ranking its sentences would only
+# cost time (a third of the demo's benign posts score between 0.1 and 0.2).
+RANK_FROM = min(DEFAULT_THRESHOLDS["queue"].values())
 RETRY_FAILED_LOAD_AFTER = 60.0
 
 
