@@ -6,11 +6,10 @@ Each figure comes from a fresh process, so nothing is warm that a real worker wo
 have warm:
 1. Load: importing torch, transformers and detoxify, then `detox.load()`, timed apart.
 2. Throughput: posts as the pipeline scores them (the whole text, in windows when long, and
-   the sentences of those scoring at least the lowest queue threshold, 0.15, to point at
-   them), in batches of 64 posts
-   (`score_many`), and one post at a time (as the in-process runner does). The posts are
-   the demo's 102 members' stories and replies, cycled to the count asked; their median
-   length is printed.
+   the sentences of those reaching the lowest default nudge threshold, 0.2, to point at
+   them), in batches of 64 posts (`score_many`), and one post at a time (as the in-process
+   runner does). The posts are the demo's 102 members' stories and replies, cycled to the
+   count asked; their median length is printed.
 3. Memory: the scoring process's peak resident size (ru_maxrss) after all of it.
 """
 

@@ -47,9 +47,11 @@ class Runner(Protocol):
     def submit(self, post_id: int, revision: int) -> Handle: ...
 
 
-def _score(spec: str, text: str, timeout: float) -> tuple[scoring.Scores, list[tuple[str, float]]]:
+def _score(
+    spec: str, text: str, timeout: float, rank_from: float
+) -> tuple[scoring.Scores, list[tuple[str, float]]]:
     scorer = scoring.registry.get(spec)
-    future = _scoring_pool.submit(scoring.score_text, scorer, text)
+    future = _scoring_pool.submit(scoring.score_text, scorer, text, rank_from)
     try:
         return future.result(timeout=timeout)
     except FutureTimeout:
@@ -80,6 +82,12 @@ def score_post(post_id: int, revision: int) -> str:
         if isinstance(found, str):
             return found
         text = found[0].body
+        # Sentences are ranked only to show the author of a nudged post which weigh most:
+        # from the board's lowest nudge threshold up.
+        board_thresholds = db.session.scalars(
+            select(Board.thresholds).join(Thread).where(Thread.id == found[0].thread_id)
+        ).one()
+        rank_from = min(settings.thresholds(board_thresholds)["nudge"].values())
     finally:
         db.session.rollback()  # no transaction stays open while the scorer works
 
@@ -89,7 +97,10 @@ def score_post(post_id: int, revision: int) -> str:
     config = current_app.config
     try:
         scores, sentences = _score(
-            config["MODERATION_MODEL"], text, float(config["MODERATION_SCORER_TIMEOUT"])
+            config["MODERATION_MODEL"],
+            text,
+            float(config["MODERATION_SCORER_TIMEOUT"]),
+            rank_from,
         )
     except Exception as failure:  # noqa: BLE001 - any failure goes to human review
         error = f"{failure.__class__.__name__}: {failure}"

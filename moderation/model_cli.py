@@ -283,15 +283,17 @@ def train_command(
     ]
     if not kept:
         raise _fail("no training rows")
+    # Weighed on the sources' own labels, then softened: a row's class never depends on
+    # the teacher.
+    train_rows = training.balanced(kept)
     if teacher_share:
         from . import teacher
 
-        rows = [ex for ex, _ in kept]
+        rows = [ex for ex, _ in train_rows]
         with _bar(teacher.FOLDS, "Teacher") as bar:
             taught = teacher.out_of_fold(rows, on_fold=bar.update)
         softened = teacher.soften(rows, taught, 1 - teacher_share)
-        kept = [(ex, repeat) for ex, (_, repeat) in zip(softened, kept, strict=True)]
-    train_rows = training.balanced(kept)
+        train_rows = [(ex, repeat) for ex, (_, repeat) in zip(softened, train_rows, strict=True)]
     heldout = _heldout_sets(groups)
     heldout_dir = heldout_dir or Path(current_app.instance_path) / "heldout"
     for name, rows in heldout.items():

@@ -33,6 +33,12 @@ def _folds() -> int:
     return FOLDS - 1
 
 
+def _min_class() -> int:
+    from .teacher import MIN_CLASS
+
+    return MIN_CLASS
+
+
 def render(
     summary: Mapping[str, Any], folder: Path, groups: Sequence[tuple[Source, list[Example]]]
 ) -> str:
@@ -75,7 +81,9 @@ def render(
             f"source's label and {plan['teacher']:.0%} the probability a word and character "
             "n-gram logistic regression gives the row, fitted on the other "
             f"{_folds()} folds of the training rows, never on the row itself "
-            "(`moderation/teacher.py`)."
+            "(`moderation/teacher.py`); where a label has fewer than "
+            f"{_min_class()} rows of either class in those folds, the source's label stays "
+            "as it is. Rows are weighed on the sources' own labels."
             if plan.get("teacher")
             else "- Distillation: none (the sources' labels only)."
         ),

@@ -25,11 +25,11 @@ log = logging.getLogger(__name__)
 Scores = dict[str, float]
 
 MAX_SENTENCES = 48
-# Sentences are ranked (to show the author, or a moderator, which weigh most) from this
-# score up: the lowest default queue threshold (0.15). Below it, with the default
-# thresholds, no one is shown the post for its score, and ranking its sentences would only
-# cost time (a third of the demo's benign posts score between 0.1 and 0.2).
-RANK_FROM = min(DEFAULT_THRESHOLDS["queue"].values())
+# Sentences are ranked only to show the author of a nudged post which weigh most, so only
+# in posts that reach a nudge threshold: by default from the lowest default one (0.2); the
+# scoring job passes the board's own. Ranking below it would only cost time (a third of
+# the demo's benign posts score between 0.1 and 0.2).
+RANK_FROM = min(DEFAULT_THRESHOLDS["nudge"].values())
 RETRY_FAILED_LOAD_AFTER = 60.0
 
 
@@ -144,7 +144,7 @@ def _checked(results: list[Scores], expected: int) -> list[Scores]:
 
 
 def score_many(
-    scorer: Scorer, texts: Sequence[str]
+    scorer: Scorer, texts: Sequence[str], rank_from: float = RANK_FROM
 ) -> list[tuple[Scores, list[tuple[str, float]]]]:
     """For each text: its six scores, and its sentences ranked by their highest score.
 
@@ -156,7 +156,7 @@ def score_many(
     overall = _checked(scorer.score(list(texts)), len(texts))
     wanted: list[tuple[int, list[str]]] = []
     for index, text in enumerate(texts):
-        if max(overall[index].values(), default=0.0) >= RANK_FROM:
+        if max(overall[index].values(), default=0.0) >= rank_from:
             parts = sentences(text)
             if len(parts) > 1:
                 wanted.append((index, parts))
@@ -172,7 +172,9 @@ def score_many(
     ]
 
 
-def score_text(scorer: Scorer, text: str) -> tuple[Scores, list[tuple[str, float]]]:
-    """Per-label scores of the whole text (each label's maximum over the text and its
-    sentences), and its sentences with their highest score, highest first."""
-    return score_many(scorer, [text])[0]
+def score_text(
+    scorer: Scorer, text: str, rank_from: float = RANK_FROM
+) -> tuple[Scores, list[tuple[str, float]]]:
+    """Per-label scores of the whole text, and (when one reaches `rank_from`) its sentences
+    with their highest score, highest first."""
+    return score_many(scorer, [text], rank_from)[0]

@@ -7,11 +7,13 @@ baseline for this task, generalises much better on the same rows (0.94 against 0
 held-out support-voice posts) but cannot read windows, context or word order.
 
 So the network learns from both: each set label becomes a mix of the source's own label and
-the teacher's probability for that row. The teacher's probability for a row always comes from
-models fitted on the other folds, never on the row itself, so it says how the row looks to
-a model that has not seen it: a hostile reply that only the label marks as hostile, or a
-benign story full of words that hostile rows use, get a softer target, and the network
-stops memorising. Unset labels stay unset; the held-out rows are never seen.
+the teacher's probability for that row (where the teacher could be fitted: at least
+MIN_CLASS rows of each class in the other folds, and some words to read). The teacher's
+probability for a row always comes from models fitted on the other folds, never on the row
+itself, so it says how the row looks to a model that has not seen it: a hostile reply that
+only the label marks as hostile, or a benign story full of words that hostile rows use, get
+a softer target, and the network stops memorising. Unset labels stay unset; the held-out
+rows are never seen.
 
 scikit-learn's TF-IDF and logistic regression are used as is: the teacher lives only while
 `flask moderation train` runs and is not part of the model folder.
@@ -34,7 +36,10 @@ MIN_CLASS = 10
 
 
 def _fold(text: str, folds: int) -> int:
-    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big") % folds
+    """A row's fold, by a hash of its text as the features see it (lowercased, spaces
+    collapsed): "Crétin." and "crétin." are one text to the teacher, so one fold."""
+    key = " ".join(text.lower().split())
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big") % folds
 
 
 def _features(train: Sequence[str]) -> Any:
@@ -92,7 +97,7 @@ def out_of_fold(
         outside = np.flatnonzero(fold_of == fold)
         try:
             features = _features([texts[i] for i in inside]) if len(outside) else None
-        except ValueError:  # no n-gram shared by two rows (only emoji, say): nothing to teach
+        except ValueError:  # no word in two rows (emoji or punctuation only): not taught
             features = None
         if features is not None:
             seen = features.transform([texts[i] for i in inside])

@@ -27,6 +27,8 @@ WORDS: dict[str, dict[str, float]] = {
     "bof": {"toxicity": 0.5},
     "menace": {"toxicity": 0.5, "threat": 0.75},
     "moron": {"toxicity": 0.95, "insult": 0.9},
+    # Below every default threshold: only a board with low thresholds acts on it.
+    "grmbl": {"toxicity": 0.12},
 }
 LEXICON = {"MODERATION_MODEL": "tests.scorers:Lexicon"}
 # For a test module or test: the app scores with Lexicon.

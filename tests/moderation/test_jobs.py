@@ -14,7 +14,17 @@ import pytest
 from sqlalchemy import select
 
 from forum.boards import services
-from models import Assessment, Post, PostStatus, ReviewItem, db, set_write_intent, utcnow
+from models import (
+    Assessment,
+    Board,
+    Post,
+    PostStatus,
+    ReviewItem,
+    Thread,
+    db,
+    set_write_intent,
+    utcnow,
+)
 from moderation import jobs, settings
 from tests import factories
 from tests.conftest import IN_CI, ROOT
@@ -144,6 +154,17 @@ def test_a_job_for_an_older_revision_is_ignored(lou_post):
     assert jobs.score_post(post.id, 1) == "stale"
     assert jobs.score_post(post.id + 1000, 1) == "stale"
     assert len(db.session.scalars(select(Assessment)).all()) == before
+
+
+@pytest.mark.parametrize("app", [LEXICON], indirect=True)
+def test_a_board_with_low_nudge_thresholds_still_points_at_the_sentences(lou_post):
+    # Sentences are ranked from the board's lowest nudge threshold, not the defaults' (0.2).
+    board = db.session.get_one(Board, db.session.get_one(Thread, lou_post.thread_id).board_id)
+    board.thresholds = {"queue": {"toxicity": 0.05}, "nudge": {"toxicity": 0.1}}
+    db.session.commit()
+    lose_the_job(lou_post, "Une première phrase tranquille. Franchement grmbl.")
+    assert jobs.score_post(lou_post.id, 1) == "nudge"
+    assert latest(lou_post.id).sentences == [["Franchement grmbl.", 0.12]]
 
 
 @pytest.mark.parametrize("app", [LEXICON], indirect=True)
