@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .datasets import Example
-from .scoring import Scorer, score_many
+from .scoring import NEVER, Scorer, score_many
 from .settings import LABELS, LEVELS
 
 BATCH_POSTS = 256
@@ -99,7 +99,7 @@ def score_examples(scorer: Scorer, examples: Sequence[Example], on_batch: Any = 
     scores: list[dict[str, float]] = []
     for start in range(0, len(examples), BATCH_POSTS):
         chunk = examples[start : start + BATCH_POSTS]
-        scores += [overall for overall, _ in score_many(scorer, [ex.text for ex in chunk])]
+        scores += [overall for overall, _ in score_many(scorer, [ex.text for ex in chunk], NEVER)]
         if on_batch:
             on_batch(len(chunk))
     return Scored(list(examples), scores)

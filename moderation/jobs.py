@@ -84,9 +84,9 @@ def score_post(post_id: int, revision: int) -> str:
         text = found[0].body
         # Sentences are ranked only to show the author of a nudged post which weigh most:
         # from the board's lowest nudge threshold up.
-        board_thresholds = db.session.scalars(
+        board_thresholds = db.session.scalar(
             select(Board.thresholds).join(Thread).where(Thread.id == found[0].thread_id)
-        ).one()
+        )
         rank_from = min(settings.thresholds(board_thresholds)["nudge"].values())
     finally:
         db.session.rollback()  # no transaction stays open while the scorer works

@@ -22,7 +22,7 @@ from flask import current_app
 
 from . import datasets, detox, training
 from .cli import moderation_cli
-from .scoring import Scorer, ScorerUnavailable, registry, score_many
+from .scoring import NEVER, Scorer, ScorerUnavailable, registry, score_many
 from .settings import DEFAULT_THRESHOLDS, LABELS
 
 SHARED_DATA = Path("..") / "shared" / "datasets" / "toxicity"
@@ -88,7 +88,7 @@ def score_command(input_path: Path, output_path: Path, spec: str | None) -> None
     with _bar(len(rows), "Scoring") as bar:
         for start in range(0, len(rows), evaluation.BATCH_POSTS):
             chunk = [text for _, text in rows[start : start + evaluation.BATCH_POSTS]]
-            scores += [overall for overall, _ in score_many(scorer, chunk)]
+            scores += [overall for overall, _ in score_many(scorer, chunk, NEVER)]
             bar.update(len(chunk))
     columns = list(rows[0][0]) if rows else ["text"]
     fields = columns + [label for label in LABELS if label not in columns]

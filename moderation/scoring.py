@@ -30,6 +30,8 @@ MAX_SENTENCES = 48
 # scoring job passes the board's own. Ranking below it would only cost time (a third of
 # the demo's benign posts score between 0.1 and 0.2).
 RANK_FROM = min(DEFAULT_THRESHOLDS["nudge"].values())
+# For callers that only want the scores (evaluate, score): no sentence is ranked.
+NEVER = float("inf")
 RETRY_FAILED_LOAD_AFTER = 60.0
 
 
