@@ -244,6 +244,14 @@ def _thresholds(board_slug: str | None) -> dict[str, dict[str, float]]:
     help="Share of each target taken from the n-gram teacher (0: the sources' labels only).",
 )
 @click.option(
+    "--benign-budget",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.05,
+    show_default=True,
+    help="Largest share of the validation split's benign-but-sensitive rows that may reach a "
+    "queue threshold; outputs are shifted down until it holds (1: never shift).",
+)
+@click.option(
     "--limit", type=click.IntRange(1, None), help="At most this many rows per source (quick runs)."
 )
 def train_command(
@@ -262,10 +270,11 @@ def train_command(
     heads: int,
     validation_share: float,
     teacher_share: float,
+    benign_budget: float,
     limit: int | None,
 ) -> None:
     """Train the compact model (or fine-tune one) and write its model folder and card."""
-    from . import evaluation, modelcard  # numpy: loaded for these commands only
+    from . import calibration, evaluation, modelcard  # numpy: for these commands only
 
     if hidden % heads:
         raise click.BadParameter("--hidden must be a multiple of --heads", param_hint="--hidden")
@@ -342,6 +351,19 @@ def train_command(
         load_started = time.monotonic()
         scorer = detox.DetoxifyScorer(output.name, staging)
         stats["load_seconds"] = round(time.monotonic() - load_started, 2)
+        scorer, calibrated = calibration.calibrate(
+            model,
+            tokenizer,
+            scorer,
+            [ex for ex in validation if _sensitive(ex)],
+            DEFAULT_THRESHOLDS["queue"],
+            benign_budget,
+        )
+        if "shifts" in calibrated:
+            click.echo(
+                "Calibration: benign-but-sensitive validation rows reaching a queue threshold "
+                f"{calibrated['before']:.1%} → {calibrated['after']:.1%} of {calibrated['rows']}"
+            )
         metrics: dict[str, Any] = {}
         for name, rows in heldout.items():
             with _bar(len(rows), f"Evaluating {name}") as bar:
@@ -368,6 +390,7 @@ def train_command(
                 for src, rows in groups
             ],
             "init": init_spec,
+            "calibration": calibrated,
             "metrics": metrics,
         }
         (staging / "metrics.json").write_text(json.dumps(summary, indent=1), "utf-8")
@@ -379,6 +402,14 @@ def train_command(
         shutil.rmtree(staging, ignore_errors=True)
     registry.forget()
     click.echo(f"Model written to {output} in {stats['seconds']:.0f} s of training.")
+
+
+def _sensitive(example: datasets.Example) -> bool:
+    """Benign but sensitive: a counsel_chat question or one of our benign support posts."""
+    return bool(example.benign) and (
+        example.source == "counsel_chat_en"
+        or example.source in {source.name for source in datasets.SUPPORT_SOURCES}
+    )
 
 
 def _validates(example: datasets.Example, share: float) -> bool:
@@ -464,9 +495,7 @@ def _heldout_sets(
         for ex in out:
             if ex.lang in ("fr", "en"):
                 sets[ex.lang].append(ex)
-            if ex.benign and (
-                source.name == "counsel_chat_en" or source in datasets.SUPPORT_SOURCES
-            ):
+            if _sensitive(ex):
                 sets["sensitive"].append(ex)
     if any(source in datasets.SUPPORT_SOURCES for source, _ in groups):
         sets["demo"] = datasets.demo_posts()
