@@ -44,7 +44,9 @@ def test_the_shift_leaves_exactly_the_budget_flagged_and_keeps_the_order() -> No
     assert calibration.flagged_share(scores, QUEUE, {}) == 0.55
     assert calibration.flagged_share(scores, QUEUE, shifts) == 0.05
     moved = [calibration.shifted(t, shifts["toxicity"]) for t in toxicity]
-    assert moved == sorted(moved) and all(m < t for m, t in zip(moved[1:], toxicity[1:]))
+    assert moved == sorted(moved) and all(
+        m < t for m, t in zip(moved[1:], toxicity[1:], strict=True)
+    )
     # The smallest shift that does it: a little less lets the sixth-highest row through.
     less = {"toxicity": shifts["toxicity"] - 2 * calibration.MARGIN}
     assert calibration.flagged_share(scores, QUEUE, less) == 0.06
@@ -113,7 +115,7 @@ def test_a_real_model_folder_is_shifted_saved_and_reloaded(folder: Path, tmp_pat
     # A post still ranks where it did.
     order = sorted(range(len(benign)), key=lambda i: before[i]["toxicity"])
     ranked = [after[i]["toxicity"] for i in order]
-    assert all(later >= earlier - 1e-5 for earlier, later in zip(ranked, ranked[1:]))
+    assert all(later >= earlier - 1e-5 for earlier, later in zip(ranked, ranked[1:], strict=False))
     assert (untouched / "model.ckpt").read_bytes() != (folder / "model.ckpt").read_bytes()
 
 
@@ -129,3 +131,22 @@ def test_too_few_rows_or_budget_one_leave_the_model_alone(folder: Path) -> None:
     _, done = calibration.calibrate(model, scorer.tokenizer, scorer, many, QUEUE, 1.0)
     assert done["skipped"] == "--benign-budget 1"
     assert (folder / "model.ckpt").read_bytes() == saved
+
+
+def test_the_model_card_says_what_was_shifted_and_what_it_did() -> None:
+    from moderation.modelcard import _calibration
+
+    done = {
+        "budget": 0.05,
+        "rows": 195,
+        "shifts": dict.fromkeys(LABELS, 0.0) | {"toxicity": 0.61, "insult": 0.36},
+        "before": 0.108,
+        "after": 0.046,
+    }
+    line = _calibration(done)
+    assert "(toxicity 0.61, insult 0.36; the other labels 0)" in line
+    assert "at most 5% of the 195 benign-but-sensitive validation rows" in line
+    assert "10.8% before, 4.6% after" in line
+    nothing = _calibration(done | {"shifts": dict.fromkeys(LABELS, 0.0), "after": 0.108})
+    assert "none needed; 10.8% of the 195" in nothing
+    assert _calibration({}) == "- Calibration: none."
