@@ -238,7 +238,7 @@ def _thresholds(board_slug: str | None) -> dict[str, dict[str, float]]:
 @click.option(
     "--teacher",
     "teacher_share",
-    type=click.FloatRange(0.0, 0.5),
+    type=click.FloatRange(0.0, 0.9),
     default=training.Plan.teacher,
     show_default=True,
     help="Share of each target taken from the n-gram teacher (0: the sources' labels only).",

@@ -55,7 +55,7 @@ class Plan:
     # Share of French rows also shown without accents, as members often type them.
     unaccented: float = 0.25
     # Share of each target taken from the n-gram teacher (moderation/teacher.py); 0: none.
-    teacher: float = 0.5
+    teacher: float = 0.7
 
 
 def without_accents(text: str) -> str:

@@ -138,7 +138,7 @@ def test_our_support_voice_sets_hold_rows_out(lang, least, held_least) -> None:
     assert all(ex.labels == ZERO for ex in benign)
     assert all(ex.label("toxicity") == 1.0 for ex in hostile)
     held = [ex for ex in rows if ex.split == "heldout"]
-    assert len(held) >= held_least and len(held) / len(rows) > 0.12
+    assert len(held) >= held_least
     assert {ex.benign for ex in held} == {True, False}
 
     def words(text: str) -> str:

@@ -250,8 +250,8 @@ def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_pa
     assert metrics["training"]["epochs"] == 8
     assert len(metrics["training"]["validation_auc_per_epoch"]) == 8
     assert "Early stopping: validation ROC-AUC per epoch" in card
-    assert "Distillation: each set label's target is 50% the source's label" in card
-    assert metrics["plan"]["teacher"] == 0.5
+    assert "Distillation: each set label's target is 30% the source's label" in card
+    assert metrics["plan"]["teacher"] == 0.7
     # No benign-but-sensitive rows among the toy validation rows: nothing to calibrate on.
     assert metrics["calibration"] == {"budget": 0.05, "rows": 0, "skipped": "fewer than 20 rows"}
     assert "- Calibration: none (fewer than 20 rows)." in card
@@ -292,7 +292,7 @@ def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_pa
         (["--no-sources"], 2, "--no-sources needs at least one --data file"),
         (["--hidden", "30", "--heads", "4"], 2, "--hidden must be a multiple of --heads"),
         (["--epochs", "0"], 2, "--epochs"),
-        (["--teacher", "0.7"], 2, "--teacher"),
+        (["--teacher", "0.95"], 2, "--teacher"),
         (["--benign-budget", "1.5"], 2, "--benign-budget"),
         (["--sources", "/nowhere"], 1, "/nowhere: no labelled sources there"),
         (["--no-sources", "--data", "/nowhere.csv"], 1, "/nowhere.csv: No such file"),
