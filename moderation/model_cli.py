@@ -6,6 +6,7 @@ is written whole or not at all."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import shutil
@@ -190,6 +191,12 @@ def _thresholds(board_slug: str | None) -> dict[str, dict[str, float]]:
     help="Fine-tune this model (bundled or a folder) instead of starting afresh.",
 )
 @click.option(
+    "--tokenizer",
+    "tokenizer_spec",
+    help="Reuse this model's tokenizer (bundled or a folder) instead of training one: with "
+    "the same data and options, the run then repeats that model's training exactly.",
+)
+@click.option(
     "--output",
     type=click.Path(path_type=Path),
     default=detox.BUNDLED,
@@ -259,6 +266,7 @@ def train_command(
     no_sources: bool,
     data_paths: tuple[Path, ...],
     init_spec: str | None,
+    tokenizer_spec: str | None,
     output: Path,
     heldout_dir: Path | None,
     epochs: int,
@@ -280,6 +288,15 @@ def train_command(
         raise click.BadParameter("--hidden must be a multiple of --heads", param_hint="--hidden")
     if no_sources and not data_paths:
         raise click.UsageError("--no-sources needs at least one --data file")
+    if init_spec and tokenizer_spec:
+        raise click.UsageError("--init already brings its model's tokenizer; drop --tokenizer")
+    reused = None
+    if tokenizer_spec:
+        try:
+            folder = detox.resolve(tokenizer_spec)
+            reused = training.load_tokenizer(folder, training.Architecture.window)
+        except (OSError, ValueError, ScorerUnavailable) as error:
+            raise _fail(f"cannot reuse the tokenizer of {tokenizer_spec!r}: {error}") from error
     groups = _training_groups(sources, no_sources, data_paths, limit)
     usable = [(ex, src.repeat) for src, rows in groups if src.train for ex in rows]
     # With --validation-share, part of the training split checks each epoch (early
@@ -325,7 +342,9 @@ def train_command(
         model, tokenizer = base.model, base.tokenizer
         architecture = _architecture_of(model)
     else:
-        model, tokenizer = training.new_model(train_rows, architecture)
+        if reused is not None:
+            architecture = dataclasses.replace(architecture, vocab_size=len(reused))
+        model, tokenizer = training.new_model(train_rows, architecture, reused)
     with _bar(training.steps_for(train_rows, plan), "Training") as bar:
         stats = training.fit(
             model,
@@ -390,6 +409,7 @@ def train_command(
                 for src, rows in groups
             ],
             "init": init_spec,
+            "tokenizer": tokenizer_spec,
             "calibration": calibrated,
             "metrics": metrics,
         }

@@ -62,8 +62,14 @@ def render(
         f"hidden size {arch['hidden']}, "
         f"{arch['heads']} attention heads, a window of {arch['window']} tokens (longer posts are "
         "scored in overlapping windows, keeping each label's maximum).",
-        f"- WordPiece tokenizer trained on the training text: {arch['vocab_size']} pieces at most, "
-        "lowercased, accents kept (`strip_accents=False`).",
+        (
+            f"- WordPiece tokenizer of `{summary['tokenizer']}`, reused "
+            f"(`--tokenizer`): {arch['vocab_size']} pieces, "
+            if summary.get("tokenizer")
+            else "- WordPiece tokenizer trained on the training text: "
+            f"{arch['vocab_size']} pieces at most, "
+        )
+        + "lowercased, accents kept (`strip_accents=False`).",
         f"- Folder size: {_size(folder)}. Load time once torch and transformers are imported: "
         f"{stats.get('load_seconds', '?')} s (`bench/classifier_bench.py` measures a cold start).",
         "",
@@ -150,11 +156,12 @@ def render(
         "- Two runs of the same recipe differ by about 0.003 in ROC-AUC: the `tokenizers` "
         "WordPiece trainer breaks ties between equally frequent pieces in a hash map's order, "
         "which changes from process to process (huggingface/tokenizers#1794). With the same "
-        "tokenizer, training is deterministic.",
+        "tokenizer, training is deterministic: `--tokenizer` reuses a model folder's.",
         "",
         "## Reproduce",
         "```",
         "flask moderation train  # reads ../shared/datasets/toxicity and moderation/data",
+        "flask moderation train --tokenizer FOLDER  # this folder: the same weights again",
         "flask moderation evaluate --data instance/heldout/fr.csv --plot roc_fr.svg",
         "```",
         "",

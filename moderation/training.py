@@ -341,15 +341,37 @@ def describe(architecture: Architecture, plan: Plan) -> dict[str, Any]:
     return {"architecture": asdict(architecture), "plan": asdict(plan)}
 
 
+def load_tokenizer(folder: Path, window: int) -> Any:
+    """The WordPiece tokenizer of an earlier model folder, to train a network on it again.
+
+    The `tokenizers` trainer breaks ties between equally frequent pieces in a hash map's
+    order, which changes from process to process (huggingface/tokenizers#1794): only a
+    tokenizer reused this way makes a run repeat another one exactly."""
+    from transformers import BertTokenizer
+
+    if not (folder / "tokenizer.json").is_file() and not (folder / "vocab.txt").is_file():
+        raise FileNotFoundError(f"{folder}: no tokenizer files (tokenizer.json or vocab.txt)")
+    tokenizer = BertTokenizer.from_pretrained(
+        str(folder), do_lower_case=True, strip_accents=False, model_max_length=window
+    )
+    if len(tokenizer) <= len(SPECIAL_TOKENS):
+        raise ValueError(f"{folder}: the tokenizer there has no vocabulary")
+    return tokenizer
+
+
 def new_model(
-    examples: Sequence[tuple[Example, int]], architecture: Architecture
+    examples: Sequence[tuple[Example, int]],
+    architecture: Architecture,
+    tokenizer: Any = None,
 ) -> tuple[Any, Any]:
-    """A fresh tokenizer trained on the training text, and a fresh network for it."""
+    """A fresh network, for `tokenizer` or for a fresh tokenizer trained on the training
+    text."""
     import torch
 
-    texts = [example.text for example, _ in examples]
-    texts += [without_accents(ex.text) for ex, _ in examples if ex.lang == "fr"]
-    tokenizer = train_tokenizer(texts, architecture.vocab_size, architecture.window)
+    if tokenizer is None:
+        texts = [example.text for example, _ in examples]
+        texts += [without_accents(ex.text) for ex, _ in examples if ex.lang == "fr"]
+        tokenizer = train_tokenizer(texts, architecture.vocab_size, architecture.window)
     torch.manual_seed(0)
     model = build_model(architecture, len(tokenizer))
     # Start each label's bias at its share of positives. Otherwise the rare labels (mostly

@@ -6,6 +6,7 @@ import csv
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -286,10 +287,58 @@ def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_pa
     assert not list(tmp_path.glob(".model-*"))
 
 
+def test_train_with_a_reused_tokenizer_repeats_a_run_exactly(cli, tmp_path) -> None:
+    """A fresh tokenizer differs from process to process (tokenizers#1794); reusing the
+    first run's makes the second give the very same weights."""
+    import torch
+
+    data = tmp_path / "toy.csv"
+    datasets.write_labelled(data, tiny_model.examples(200))
+
+    def train(output: Path, *extra: str) -> dict[str, Any]:
+        result = cli.invoke(
+            args=[
+                "moderation",
+                "train",
+                "--no-sources",
+                "--data",
+                str(data),
+                "--output",
+                str(output),
+                "--heldout-dir",
+                str(tmp_path / "heldout"),
+                "--epochs",
+                "2",
+                *small(*extra),
+            ]
+        )
+        assert result.exit_code == 0, result.output
+        state: dict[str, Any] = torch.load(output / "model.ckpt", weights_only=True)["state_dict"]
+        return state
+
+    first = train(tmp_path / "first")
+    second = train(tmp_path / "second", "--tokenizer", str(tmp_path / "first"))
+    assert first.keys() == second.keys()
+    assert all(torch.equal(first[key], second[key]) for key in first)
+    assert (tmp_path / "first" / "tokenizer.json").read_text() == (
+        tmp_path / "second" / "tokenizer.json"
+    ).read_text()
+    card = (tmp_path / "second" / "MODEL_CARD.md").read_text()
+    assert f"WordPiece tokenizer of `{tmp_path / 'first'}`, reused" in card
+    metrics = json.loads((tmp_path / "second" / "metrics.json").read_text())
+    assert metrics["tokenizer"] == str(tmp_path / "first")
+    assert metrics["architecture"]["vocab_size"] == len(
+        detox.load(str(tmp_path / "first")).tokenizer
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
         (["--no-sources"], 2, "--no-sources needs at least one --data file"),
+        (["--init", "bundled", "--tokenizer", "bundled"], 2, "drop --tokenizer"),
+        (["--tokenizer", "/nowhere"], 1, "cannot reuse the tokenizer of '/nowhere'"),
+        (["--tokenizer", "multilingual"], 1, "cannot reuse the tokenizer of 'multilingual'"),
         (["--hidden", "30", "--heads", "4"], 2, "--hidden must be a multiple of --heads"),
         (["--epochs", "0"], 2, "--epochs"),
         (["--teacher", "0.95"], 2, "--teacher"),
