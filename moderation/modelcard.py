@@ -78,7 +78,13 @@ def render(
         f"{plan['batch_size']}, AdamW at {plan['learning_rate']:g} with warm-up and linear "
         f"decay, seed {plan['seed']}; {plan['unaccented']:.0%} of French rows also seen without "
         "accents.",
-        f"- Time: {stats['seconds']:.0f} s on this machine's CPU. Loss per epoch: "
+        f"- Time: {stats['seconds']:.0f} s on this machine's CPU"
+        + (
+            f" ({stats['threads']} thread{'s' if stats['threads'] > 1 else ''})"
+            if stats.get("threads")
+            else ""
+        )
+        + ". Loss per epoch: "
         + ", ".join(f"{loss:.3f}" for loss in stats["loss_per_epoch"])
         + ".",
         "- Labels a source says nothing about are left unset and masked out of the loss.",
@@ -156,12 +162,13 @@ def render(
         "- Two runs of the same recipe differ by about 0.003 in ROC-AUC: the `tokenizers` "
         "WordPiece trainer breaks ties between equally frequent pieces in a hash map's order, "
         "which changes from process to process (huggingface/tokenizers#1794). With the same "
-        "tokenizer, training is deterministic: `--tokenizer` reuses a model folder's.",
+        "tokenizer and as many threads (`OMP_NUM_THREADS`), training is deterministic: "
+        "`--tokenizer` reuses a model folder's.",
         "",
         "## Reproduce",
         "```",
         "flask moderation train  # reads ../shared/datasets/toxicity and moderation/data",
-        "flask moderation train --tokenizer FOLDER  # this folder: the same weights again",
+        "flask moderation train --tokenizer FOLDER  # this folder, as many threads: same weights",
         "flask moderation evaluate --data instance/heldout/fr.csv --plot roc_fr.svg",
         "```",
         "",

@@ -294,6 +294,9 @@ def fit(
         "rows_per_epoch": per_epoch,
         "loss_per_epoch": losses,
         "seconds": round(time.monotonic() - started, 1),
+        # Sums split across threads round differently: the same run on another number of
+        # threads ends with other weights.
+        "threads": torch.get_num_threads(),
     }
 
 

@@ -327,6 +327,10 @@ def test_train_with_a_reused_tokenizer_repeats_a_run_exactly(cli, tmp_path) -> N
     assert f"WordPiece tokenizer of `{tmp_path / 'first'}`, reused" in card
     metrics = json.loads((tmp_path / "second" / "metrics.json").read_text())
     assert metrics["tokenizer"] == str(tmp_path / "first")
+    # Sums split across threads round differently: the card says how many there were.
+    threads = torch.get_num_threads()
+    assert metrics["training"]["threads"] == threads
+    assert f"CPU ({threads} thread" in card
     assert metrics["architecture"]["vocab_size"] == len(
         detox.load(str(tmp_path / "first")).tokenizer
     )
