@@ -213,8 +213,20 @@ def test_evaluate_refuses_bad_labels(cli, tmp_path, content, message) -> None:
 # --- train --------------------------------------------------------------------------------------
 
 
-def small(*extra: str) -> list[str]:
-    return ["--vocab-size", "300", "--hidden", "32", "--layers", "1", "--heads", "2", *extra]
+# A network small enough to train in seconds.
+SMALL = ["--vocab-size", "300", "--hidden", "32", "--layers", "1", "--heads", "2"]
+
+
+def train_args(
+    data: Path, output: Path, heldout: Path, *extra: str, small: bool = True
+) -> list[str]:
+    """`train` on one toy file only, by default with the SMALL network."""
+    return [
+        *("moderation", "train", "--no-sources", "--data", str(data)),
+        *("--output", str(output), "--heldout-dir", str(heldout)),
+        *(SMALL if small else []),
+        *extra,
+    ]
 
 
 def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_path) -> None:
@@ -222,22 +234,7 @@ def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_pa
     datasets.write_labelled(data, tiny_model.examples(300))
     output, heldout = tmp_path / "model", tmp_path / "heldout"
     result = cli.invoke(
-        args=[
-            "moderation",
-            "train",
-            "--no-sources",
-            "--data",
-            str(data),
-            "--output",
-            str(output),
-            "--heldout-dir",
-            str(heldout),
-            "--epochs",
-            "8",
-            "--validation-share",
-            "0.2",
-            *small(),
-        ]
+        args=train_args(data, output, heldout, "--epochs", "8", "--validation-share", "0.2")
     )
     assert result.exit_code == 0, result.output
     assert "epoch 8/8" in result.output
@@ -264,21 +261,9 @@ def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_pa
     # Fine-tuning keeps the tokenizer and the network's shape, and replaces the folder whole.
     again = cli.invoke(
         args=[
-            "moderation",
-            "train",
-            "--no-sources",
-            "--data",
-            str(data),
+            *train_args(data, output, heldout, "--epochs", "1", "--teacher", "0", small=False),
             "--init",
             str(output),
-            "--output",
-            str(output),
-            "--heldout-dir",
-            str(heldout),
-            "--epochs",
-            "1",
-            "--teacher",
-            "0",
         ]
     )
     assert again.exit_code == 0, again.output
@@ -297,20 +282,7 @@ def test_train_with_a_reused_tokenizer_repeats_a_run_exactly(cli, tmp_path) -> N
 
     def train(output: Path, *extra: str) -> dict[str, Any]:
         result = cli.invoke(
-            args=[
-                "moderation",
-                "train",
-                "--no-sources",
-                "--data",
-                str(data),
-                "--output",
-                str(output),
-                "--heldout-dir",
-                str(tmp_path / "heldout"),
-                "--epochs",
-                "2",
-                *small(*extra),
-            ]
+            args=train_args(data, output, tmp_path / "heldout", "--epochs", "2", *extra)
         )
         assert result.exit_code == 0, result.output
         state: dict[str, Any] = torch.load(output / "model.ckpt", weights_only=True)["state_dict"]
@@ -378,7 +350,7 @@ def test_train_reads_every_shared_source(cli, tmp_path) -> None:
             str(output),
             "--heldout-dir",
             str(tmp_path / "heldout"),
-            *small(),
+            *SMALL,
         ]
     )
     assert result.exit_code == 0, result.output
