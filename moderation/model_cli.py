@@ -194,7 +194,8 @@ def _thresholds(board_slug: str | None) -> dict[str, dict[str, float]]:
     "--tokenizer",
     "tokenizer_spec",
     help="Reuse this model's tokenizer (bundled or a folder) instead of training one: with "
-    "the same data and options, the run then repeats that model's training exactly.",
+    "the same data, options and number of threads, the run repeats that model's training "
+    "exactly.",
 )
 @click.option(
     "--output",
