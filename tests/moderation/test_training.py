@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from collections import defaultdict
 
@@ -61,22 +60,3 @@ def test_an_epoch_shows_each_row_as_often_as_asked_and_one_sentence_of_benign_te
     assert sum(t in ("Je vais mieux.", "Merci à vous.") for t in texts) == 1  # benign only
     assert len(rows) == training.rows_per_epoch([(kind, 3), (hostile, 2)])
 
-
-def test_with_the_same_tokenizer_training_is_the_same_twice() -> None:
-    """The seed fixes everything but the tokenizer trainer's tie-breaking (upstream
-    huggingface/tokenizers#1794, which the model card names)."""
-    import torch
-
-    from tests import tiny_model
-
-    rows = [(ex, 1) for ex in tiny_model.examples(120)]
-    _, tokenizer = training.new_model(rows, tiny_model.ARCHITECTURE)
-    plan = dataclasses.replace(tiny_model.PLAN, epochs=2)
-    states = []
-    for _ in range(2):
-        torch.manual_seed(0)
-        model = training.build_model(tiny_model.ARCHITECTURE, len(tokenizer))
-        training.fit(model, tokenizer, rows, plan)
-        states.append(model.state_dict())
-    assert states[0].keys() == states[1].keys()
-    assert all(torch.equal(states[0][key], states[1][key]) for key in states[0])
