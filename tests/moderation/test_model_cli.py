@@ -234,7 +234,19 @@ def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_pa
     datasets.write_labelled(data, tiny_model.examples(300))
     output, heldout = tmp_path / "model", tmp_path / "heldout"
     result = cli.invoke(
-        args=train_args(data, output, heldout, "--epochs", "8", "--validation-share", "0.2")
+        args=train_args(
+            data,
+            output,
+            heldout,
+            "--epochs",
+            "8",
+            "--validation-share",
+            "0.2",
+            "--pretrain-epochs",
+            "2",
+            "--average",
+            "0.99",
+        )
     )
     assert result.exit_code == 0, result.output
     assert "epoch 8/8" in result.output
@@ -250,6 +262,11 @@ def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_pa
     assert "Early stopping: validation ROC-AUC per epoch" in card
     assert "Distillation: each set label's target is 30% the source's label" in card
     assert metrics["plan"]["teacher"] == 0.7
+    assert metrics["plan"]["average"] == 0.99 and metrics["plan"]["pretrain_epochs"] == 2
+    assert len(metrics["training"]["pretrain_loss_per_epoch"]) == 2
+    assert "- Pre-training: 2 epochs of masked-word prediction" in card
+    raw = metrics["training"]["raw_validation_auc_per_epoch"]
+    assert len(raw) == 8 and f"the raw weights scored {raw} on validation" in card
     # No benign-but-sensitive rows among the toy validation rows: nothing to calibrate on.
     assert metrics["calibration"] == {"budget": 0.05, "rows": 0, "skipped": "fewer than 20 rows"}
     assert "- Calibration: none (fewer than 20 rows)." in card
@@ -267,7 +284,8 @@ def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_pa
         ]
     )
     assert again.exit_code == 0, again.output
-    assert "Distillation: none" in (output / "MODEL_CARD.md").read_text()
+    card = (output / "MODEL_CARD.md").read_text()
+    assert "Distillation: none" in card and "Pre-training: none" in card
     assert json.loads((output / "metrics.json").read_text())["init"] == str(output)
     assert not list(tmp_path.glob(".model-*"))
 
@@ -319,6 +337,8 @@ def test_train_with_a_reused_tokenizer_repeats_a_run_exactly(cli, tmp_path) -> N
         (["--epochs", "0"], 2, "--epochs"),
         (["--teacher", "0.95"], 2, "--teacher"),
         (["--benign-budget", "1.5"], 2, "--benign-budget"),
+        (["--average", "1"], 2, "--average"),
+        (["--pretrain-epochs", "-1"], 2, "--pretrain-epochs"),
         (["--sources", "/nowhere"], 1, "/nowhere: no labelled sources there"),
         (["--no-sources", "--data", "/nowhere.csv"], 1, "/nowhere.csv: No such file"),
     ],

@@ -59,4 +59,3 @@ def test_an_epoch_shows_each_row_as_often_as_asked_and_one_sentence_of_benign_te
     assert texts.count(kind.text) == 3 and texts.count(hostile.text) == 2
     assert sum(t in ("Je vais mieux.", "Merci à vous.") for t in texts) == 1  # benign only
     assert len(rows) == training.rows_per_epoch([(kind, 3), (hostile, 2)])
-
