@@ -386,10 +386,13 @@ def pretrain(
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
         batches = [order[i : i + plan.batch_size] for i in range(0, len(order), plan.batch_size)]
         rng.shuffle(batches)
-        total = 0.0
+        total, taught = 0.0, 0
         for batch in batches:
+            on_step(1)
             masked = collate([{"input_ids": encoded[i]} for i in batch])
             chosen = masked["labels"] != -100
+            if not chosen.any():  # a batch of one-piece texts can have nothing masked
+                continue
             states = reader.bert(
                 input_ids=masked["input_ids"], attention_mask=masked["attention_mask"]
             ).last_hidden_state
@@ -404,8 +407,8 @@ def pretrain(
             optimizer.step()
             schedule.step()
             total += loss.item()
-            on_step(1)
-        losses.append(round(total / max(1, len(batches)), 4))
+            taught += 1
+        losses.append(round(total / max(1, taught), 4))
     model.bert.load_state_dict(reader.bert.state_dict(), strict=False)
     return losses
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 from typing import Any
 
 import torch
@@ -86,3 +87,15 @@ def test_pretraining_texts_are_distinct_and_french_ones_also_without_accents() -
     assert {example.text for example in rows} <= set(texts)
     accented = next(example.text for example in rows if "é" in example.text)
     assert training.without_accents(accented) in texts
+
+
+def test_a_batch_with_nothing_masked_teaches_nothing_and_breaks_nothing() -> None:
+    """One-piece texts, one a batch: most batches have no piece masked (15% are)."""
+    _, model, tokenizer = toy()
+    before = {key: value.clone() for key, value in model.state_dict().items()}
+    texts = ["merci", "courage", "bravo", "crétin", "idiot", "ordure"] * 3
+    plan = dataclasses.replace(tiny_model.PLAN, pretrain_epochs=2, batch_size=1)
+    losses = training.pretrain(model, tokenizer, texts, plan)
+    assert all(math.isfinite(loss) for loss in losses)
+    assert all(torch.isfinite(value).all() for value in model.state_dict().values())
+    assert any(not torch.equal(before[k], v) for k, v in model.state_dict().items())
