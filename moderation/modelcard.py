@@ -105,7 +105,7 @@ def render(
             "(BERT's own task, 15% of word pieces) on the distinct training texts, before the "
             "labels; loss per epoch "
             + ", ".join(f"{loss:.2f}" for loss in stats.get("pretrain_loss_per_epoch", []))
-            + "."
+            + (f"; {stats['pretrain_seconds']:.0f} s." if "pretrain_seconds" in stats else ".")
             if plan.get("pretrain_epochs")
             else "- Pre-training: none (the labels from random weights)."
         ),

@@ -265,6 +265,7 @@ def test_train_writes_a_model_folder_with_its_card_and_fine_tunes_it(cli, tmp_pa
     assert metrics["plan"]["average"] == 0.99 and metrics["plan"]["pretrain_epochs"] == 2
     assert len(metrics["training"]["pretrain_loss_per_epoch"]) == 2
     assert "- Pre-training: 2 epochs of masked-word prediction" in card
+    assert f"; {metrics['training']['pretrain_seconds']:.0f} s." in card
     raw = metrics["training"]["raw_validation_auc_per_epoch"]
     assert len(raw) == 8 and f"the raw weights scored {raw} on validation" in card
     # No benign-but-sensitive rows among the toy validation rows: nothing to calibrate on.
