@@ -368,13 +368,13 @@ def train_command(
             architecture = dataclasses.replace(architecture, vocab_size=len(reused))
         model, tokenizer = training.new_model(train_rows, architecture, reused)
     read: list[float] = []
-    reading_started = time.monotonic()
     if plan.pretrain_epochs:
+        reading = time.monotonic()
         texts = training.pretraining_texts([ex for ex, _ in train_rows])
         with _bar(training.pretraining_steps(texts, plan), "Pre-training") as bar:
             read = training.pretrain(model, tokenizer, texts, plan, bar.update)
+        reading = round(time.monotonic() - reading, 1)
         click.echo(f"Pre-training loss per epoch {read}")
-    reading = round(time.monotonic() - reading_started, 1)
     with _bar(training.steps_for(train_rows, plan), "Training") as bar:
         stats = training.fit(
             model,

@@ -7,6 +7,7 @@ import dataclasses
 import math
 from typing import Any
 
+import pytest
 import torch
 
 from moderation import training
@@ -99,3 +100,15 @@ def test_a_batch_with_nothing_masked_teaches_nothing_and_breaks_nothing() -> Non
     assert all(math.isfinite(loss) for loss in losses)
     assert all(torch.isfinite(value).all() for value in model.state_dict().values())
     assert any(not torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+def test_encoders_of_other_shapes_are_refused_not_half_copied() -> None:
+    _, model, tokenizer = toy()
+    deeper = training.build_model(
+        dataclasses.replace(tiny_model.ARCHITECTURE, layers=2), len(tokenizer)
+    )
+    before = {key: value.clone() for key, value in model.state_dict().items()}
+    with pytest.raises(ValueError, match="the encoders differ: encoder.layer.1"):
+        training._copy_encoder(deeper.bert, model.bert)
+    training._copy_encoder(model.bert, model.bert)  # the same shape: fine
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
