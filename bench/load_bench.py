@@ -396,7 +396,7 @@ def prepare(database_url: str, members: int, model: str) -> tuple[int, list[str]
     from forum.accounts import services as accounts
     from forum.boards import services as posting
     from models import Thread, db, write_intent
-    from moderation import jobs
+    from moderation.workflow import jobs
 
     app = create_app(
         {

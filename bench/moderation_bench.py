@@ -20,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from moderation import crisis, privacy, scoring  # noqa: E402
+from moderation import scoring
+from moderation.rules import crisis, privacy  # noqa: E402
 
 HOSTILE = {
     "zeros": "0" * 20_000,
@@ -65,7 +66,7 @@ def bench_posting(posts: int, model: str) -> list[float]:
     from app import create_app
     from forum.boards import services
     from models import Thread, db
-    from moderation import jobs
+    from moderation.workflow import jobs
     from tests import factories
 
     folder = tempfile.mkdtemp(prefix="entrenous-bench-")

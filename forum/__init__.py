@@ -13,7 +13,7 @@ csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
-    from moderation import jobs
+    from moderation.workflow import jobs
 
     from . import (
         cli,

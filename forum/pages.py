@@ -18,7 +18,8 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from models import db
-from moderation import jobs, scoring
+from moderation import scoring
+from moderation.workflow import jobs
 
 from .accounts import services as accounts
 from .boards import queries

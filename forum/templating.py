@@ -17,7 +17,7 @@ from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from models import utcnow
-from moderation.decisions import unread_notices
+from moderation.workflow.decisions import unread_notices
 
 from .i18n import LANGUAGES, select_locale
 from .moderation_labels import REPORT_REASONS

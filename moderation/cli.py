@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from models import Board, db, write_intent
 
-from . import board_settings, jobs
 from .settings import FALLBACKS, LABELS, LEVELS
+from .workflow import board_settings, jobs
 
 # How long `sweep` waits for in-process jobs before giving up (they are swept again later).
 SWEEP_WAIT_SECONDS = 3600.0

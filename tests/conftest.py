@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from models import db
-from moderation import jobs
+from moderation.workflow import jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

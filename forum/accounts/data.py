@@ -28,7 +28,7 @@ from models import (
     db,
     utcnow,
 )
-from moderation import queue
+from moderation.workflow import queue
 
 from ..boards import services as boards
 from . import recovery

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from wtforms import TextAreaField
 
 from models import Board, Decision, Post, db
-from moderation import decisions
+from moderation.workflow import decisions
 
 from ..fields import Text, newlines
 from ..forms import Form

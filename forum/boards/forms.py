@@ -7,8 +7,8 @@ from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, ValidationError
 
 from models import ReactionKind
-from moderation.reports import NOTE_MAX as REPORT_NOTE_MAX
-from moderation.reports import REASONS as REPORT_REASONS
+from moderation.workflow.reports import NOTE_MAX as REPORT_NOTE_MAX
+from moderation.workflow.reports import REASONS as REPORT_REASONS
 
 from ..fields import Text, newlines, strip
 from ..forms import Form

@@ -29,8 +29,8 @@ from models import (
     sync_thread,
     utcnow,
 )
-from moderation import jobs, pipeline, queue
-from moderation.pipeline import Action, Verdict
+from moderation.workflow import jobs, pipeline, queue
+from moderation.workflow.pipeline import Action, Verdict
 
 from ..accounts.blocks import has_blocked
 from ..markup import render_markdown

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from wtforms.validators import ValidationError
 
 from models import Board, Post, PostStatus, ReactionKind, Thread, db
-from moderation import reports
-from moderation.pipeline import Action
+from moderation.workflow import reports
+from moderation.workflow.pipeline import Action
 
 from ..forms import EmptyForm
 from ..permissions import can_edit_post, can_read_board, can_see_post, is_author

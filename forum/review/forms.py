@@ -1,4 +1,4 @@
-"""Moderators' forms: they check the shape of what was sent; `moderation.decisions` decides
+"""Moderators' forms: they check the shape of what was sent; `moderation.workflow.decisions` decides
 whether it is allowed (quorum, own post, stale page...)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, ValidationError
 
-from moderation.decisions import CHOICES, MUTE_DAYS, NOTE_MAX, REASONS, SANCTIONS
+from moderation.workflow.decisions import CHOICES, MUTE_DAYS, NOTE_MAX, REASONS, SANCTIONS
 
 from ..fields import Text, newlines, strip
 from ..forms import Form

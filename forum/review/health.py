@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from models import Board, db
-from moderation import health as figures
-from moderation.queue import moderated_board_ids
+from moderation.workflow import health as figures
+from moderation.workflow.queue import moderated_board_ids
 
 from . import bp
 

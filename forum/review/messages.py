@@ -1,4 +1,4 @@
-"""What the review pages say: refusals from `moderation.decisions`, votes toward a quorum
+"""What the review pages say: refusals from `moderation.workflow.decisions`, votes toward a quorum
 (counts only, never names), and what a decision or a sanction did."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from models import ItemKind, PostStatus
-from moderation import decisions
+from moderation.workflow import decisions
 
 # NotAllowed reason → (status, message, field the message belongs to).
 REFUSALS: dict[str, tuple[int, Any, str | None]] = {

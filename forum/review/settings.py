@@ -15,8 +15,8 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import AnyOf, ValidationError
 
 from models import Board, db
-from moderation import board_settings
 from moderation.settings import DEFAULT_THRESHOLDS, FALLBACKS, LABELS, LEVELS
+from moderation.workflow import board_settings
 
 from ..forms import Form
 from . import bp

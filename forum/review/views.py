@@ -30,7 +30,7 @@ from models import (
     set_write_intent,
     utcnow,
 )
-from moderation import decisions, queue
+from moderation.workflow import decisions, queue
 
 from ..forms import EmptyForm
 from . import bp, messages

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from forum import backup as backups
 from models import Post, Thread, User, db, write_intent
-from moderation import jobs
+from moderation.workflow import jobs
 from tests import factories
 from tests.conftest import BACKENDS, IN_CI, PG_URL, make_app
 

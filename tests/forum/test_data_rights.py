@@ -34,7 +34,7 @@ from models import (
     db,
     utcnow,
 )
-from moderation import decisions, queue, reports
+from moderation.workflow import decisions, queue, reports
 from tests import factories
 
 EN = {"Accept-Language": "en"}

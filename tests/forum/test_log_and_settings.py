@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from models import Board, Decision, ReviewItem, db
-from moderation import decisions, reports
 from moderation.settings import DEFAULT_THRESHOLDS
+from moderation.workflow import decisions, reports
 from tests import factories
 
 EN = {"Accept-Language": "en"}

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import User, db
-from moderation import jobs
+from moderation.workflow import jobs
 from tests import factories
 from tests.conftest import IN_CI, database_url, make_app
 

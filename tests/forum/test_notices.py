@@ -16,7 +16,7 @@ from models import (
     User,
     db,
 )
-from moderation import decisions
+from moderation.workflow import decisions
 from tests import factories
 
 

@@ -24,7 +24,7 @@ from models import (
     set_status,
     utcnow,
 )
-from moderation import decisions, queue, reports
+from moderation.workflow import decisions, queue, reports
 from tests import factories
 from tests.scorers import with_lexicon
 

@@ -17,8 +17,8 @@ from sqlalchemy import select, update
 from forum.accounts import recovery
 from forum.accounts.services import authenticate
 from models import Board, Decision, Notice, Report, ReviewItem, Thread, User, db
-from moderation import decisions, queue
-from moderation import reports as report_rules
+from moderation.workflow import decisions, queue
+from moderation.workflow import reports as report_rules
 from tests import factories
 from tests.forum import test_security_corpora as corpora
 from tests.forum.test_security_corpora import (

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from models import Assessment, Board, Post, PostStatus, db, utcnow
-from moderation import pipeline
+from moderation.workflow import pipeline
 from tests import factories
 from tests.conftest import IN_CI
 from tests.scorers import with_lexicon

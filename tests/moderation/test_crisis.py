@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation import crisis
+from moderation.rules import crisis
 
 CRISIS_FR = [
     # Direct.

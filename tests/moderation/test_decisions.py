@@ -26,8 +26,8 @@ from models import (
     utcnow,
     write_intent,
 )
-from moderation import decisions, pipeline, queue, reports
-from moderation.decisions import NotAllowed
+from moderation.workflow import decisions, pipeline, queue, reports
+from moderation.workflow.decisions import NotAllowed
 from tests import factories
 from tests.scorers import with_lexicon
 

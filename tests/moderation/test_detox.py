@@ -233,7 +233,7 @@ def test_posts_go_to_human_review_when_the_model_folder_is_broken(app, tmp_path)
     scoring.registry.forget()
     with app.app_context():
         answer = factories.conversation(factories.board("deuil"))["answer"]
-        from moderation import jobs
+        from moderation.workflow import jobs
 
         jobs.runner().stop(timeout=10)
         assessment = (
@@ -256,7 +256,7 @@ def test_the_pipeline_scores_posts_with_a_model_folder(app, tiny) -> None:
         author = factories.user()
         thread = factories.thread(board, author, "Un sujet", "le groupe merci today")
         hostile = factories.reply(thread, factories.user(), "ce matin crétin today")
-        from moderation import jobs
+        from moderation.workflow import jobs
 
         jobs.runner().stop(timeout=10)
         scored = {
@@ -282,7 +282,7 @@ def test_the_worker_scores_odd_posts_without_failing(app, tiny, body) -> None:
     with app.app_context():
         board = factories.board("deuil")
         post = factories.root_post(factories.thread(board, factories.user(), "Un sujet", body))
-        from moderation import jobs
+        from moderation.workflow import jobs
 
         jobs.runner().stop(timeout=30)
         assessment = (

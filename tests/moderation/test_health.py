@@ -21,7 +21,7 @@ from models import (
     db,
     utcnow,
 )
-from moderation import health
+from moderation.workflow import health
 from tests import factories
 
 NOW = datetime(2025, 3, 15, 12, 0)

@@ -25,7 +25,8 @@ from models import (
     set_write_intent,
     utcnow,
 )
-from moderation import jobs, settings
+from moderation import settings
+from moderation.workflow import jobs
 from tests import factories
 from tests.conftest import IN_CI, ROOT
 from tests.scorers import LEXICON
@@ -236,7 +237,7 @@ import sys
 from redis import Redis
 from rq import Queue, SimpleWorker
 from app import create_app
-from moderation import jobs, pipeline
+from moderation.workflow import jobs, pipeline
 
 database_url, redis_url, model, mode = sys.argv[1:5]
 if mode == "crash":

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from models import Post, db
 from models.moderation import ReviewItem
-from moderation import datasets, decisions, detox, evaluation
+from moderation import datasets, detox, evaluation
 from moderation.settings import LABELS
+from moderation.workflow import decisions
 from tests import factories, tiny_model
 from tests.conftest import make_app, shared_path
 from tests.scorers import with_lexicon

@@ -24,7 +24,7 @@ from models import (
     db,
     utcnow,
 )
-from moderation import decisions, queue
+from moderation.workflow import decisions, queue
 from tests import factories
 from tests.scorers import LEXICON
 

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from forum.moderation_labels import PRIVACY_KINDS
-from moderation import privacy
+from moderation.rules import privacy
 
 
 def found(text: str) -> list[tuple[str, str]]:

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from forum.boards import services
 from models import Decision, Notice, Post, PostStatus, Report, ReviewItem, User, db, utcnow
-from moderation import reports
-from moderation.reports import ReportRefused
+from moderation.workflow import reports
+from moderation.workflow.reports import ReportRefused
 from tests import factories
 from tests.scorers import with_lexicon
 

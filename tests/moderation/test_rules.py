@@ -11,9 +11,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from moderation import crisis, privacy, scoring, settings
-from moderation.pipeline import Action, judge
+from moderation import scoring, settings
+from moderation.rules import crisis, privacy
 from moderation.settings import DEFAULT_THRESHOLDS, LABELS, LEVELS, InvalidThresholds
+from moderation.workflow.pipeline import Action, judge
 
 
 def kinds(text: str) -> list[tuple[str, str]]:

@@ -24,7 +24,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from models import Assessment, Post, PostStatus, ReviewItem, Thread, db, set_write_intent, utcnow
-from moderation import jobs, settings
+from moderation import settings
+from moderation.workflow import jobs
 from tests import factories
 from tests.conftest import IN_CI, ROOT
 from tests.scorers import Steady
@@ -291,7 +292,7 @@ def test_two_jobs_for_one_post_run_side_by_side_settle_it_once(app, redis3, tmp_
     queue.empty()
     for post_id in bodies:  # each post's two jobs next to each other: one per worker
         for _ in range(2):
-            queue.enqueue("moderation.jobs.score_post", post_id, 1)
+            queue.enqueue("moderation.workflow.jobs.score_post", post_id, 1)
     workers = [Worker(app, tmp_path / f"worker-{n}.log", burst=True) for n in range(2)]
     for worker in workers:
         worker.finish()

@@ -27,7 +27,8 @@ from sqlalchemy.orm import aliased
 
 from models import Assessment, Board, Post, Thread, db, utcnow, write_intent
 
-from . import pipeline, scoring, settings
+from .. import scoring, settings
+from . import pipeline
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +239,7 @@ class RQRunner:
         from rq import Retry
 
         job = self.queue.enqueue(
-            "moderation.jobs.score_post",
+            "moderation.workflow.jobs.score_post",
             post_id,
             revision,
             retry=Retry(max=3, interval=[5, 30, 120]),

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from models import Board, Decision, Notice, Post, PostStatus, Report, User, db, set_status, utcnow
 
-from . import queue, settings
+from .. import settings
+from . import queue
 from .pipeline import is_new_member
 
 REASONS = ("judgment", "attack", "spam", "privacy", "crisis", "other")

@@ -27,7 +27,7 @@ from models import (
     utcnow,
 )
 
-from . import settings
+from .. import settings
 
 
 def open_item(post: Post, board_id: int, reasons: list[str], score: float = 0.0) -> ReviewItem:

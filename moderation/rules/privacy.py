@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-FIRST_NAMES = Path(__file__).resolve().parent / "data" / "first_names.txt"
+FIRST_NAMES = Path(__file__).resolve().parent.parent / "data" / "first_names.txt"
 # What a finding can be; forum/moderation_labels.py names each kind for the author.
 KINDS = ("phone", "email", "address", "social", "name", "workplace")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from models import Board, db
 
-from .settings import FALLBACKS, LABELS, LEVELS, InvalidThresholds, thresholds, validated
+from ..settings import FALLBACKS, LABELS, LEVELS, InvalidThresholds, thresholds, validated
 
 # Inclusive ranges. A quorum of 1 suits small boards with one or two moderators.
 QUORUM = (1, 9)

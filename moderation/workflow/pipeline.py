@@ -37,8 +37,10 @@ from models import (
     utcnow,
 )
 
-from . import crisis, privacy, queue, settings
-from .scoring import Scores
+from .. import settings
+from ..rules import crisis, privacy
+from ..scoring import Scores
+from . import queue
 
 
 class Action(enum.StrEnum):
