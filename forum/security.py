@@ -64,10 +64,13 @@ PERMISSIONS_POLICY = ", ".join(
         "xr-spatial-tracking",
     )
 )
+# Same-origin, not no-referrer: over HTTPS, Flask-WTF refuses a form whose Referer is
+# missing or from another origin (WTF_CSRF_SSL_STRICT), so a page must tell the browser to
+# send it to the forum itself. No other site ever learns which page a member came from.
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "Permissions-Policy": PERMISSIONS_POLICY,
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",

@@ -29,7 +29,13 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def live_server(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'e2e.db'}", TESTING=False, MODERATION_MODEL="bundled")
+    # As in production: CSRF on (make_app turns it off for the other tests), the real model.
+    app = make_app(
+        f"sqlite:///{tmp_path / 'e2e.db'}",
+        TESTING=False,
+        WTF_CSRF_ENABLED=True,
+        MODERATION_MODEL="bundled",
+    )
     with app.app_context():
         upgrade()
     cli = app.test_cli_runner()
