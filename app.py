@@ -51,6 +51,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # How long a SQLite write waits for another writer's lock before the member is
+        # told the forum cannot save right now (503, their text given back).
+        SQLITE_BUSY_TIMEOUT_MS=10_000,
     )
     app.config.from_pyfile("config.py", silent=True)
     for name in (
@@ -84,7 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            configure_sqlite(db.engine)
+            configure_sqlite(db.engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
     Migrate(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
     forum.init_app(app)
     _trust_proxies(app)

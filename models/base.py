@@ -46,18 +46,21 @@ def set_write_intent(value: bool) -> None:
 
 
 @contextlib.contextmanager
-def write_intent() -> Iterator[None]:
-    token = _write_intent.set(True)
+def write_intent(value: bool = True) -> Iterator[None]:
+    """Transactions begun inside write (True) or only read (False)."""
+    token = _write_intent.set(value)
     try:
         yield
     finally:
         _write_intent.reset(token)
 
 
+# How long a SQLite writer waits for another one's lock before giving up ("database is
+# locked"); the app's SQLITE_BUSY_TIMEOUT_MS setting overrides it.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-def configure_sqlite(engine: Engine) -> None:
+def configure_sqlite(engine: Engine, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
     """WAL, foreign keys, a busy timeout and explicit BEGIN [IMMEDIATE] on every connection.
 
     pysqlite's own transaction handling is switched off (isolation_level=None) so that
@@ -69,7 +72,7 @@ def configure_sqlite(engine: Engine) -> None:
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
