@@ -17,12 +17,13 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import text
 
-from models import db
+from models import User, db
 from moderation import scoring
 from moderation.workflow import jobs
 
 from .accounts import services as accounts
 from .boards import queries
+from .errors import unavailable_reason
 from .i18n import LANGUAGES
 from .navigation import safe_next
 from .themes import theme_label
@@ -82,17 +83,52 @@ def language():  # type: ignore[no-untyped-def]
     return redirect(target)
 
 
+# The health check is polled: it waits this long at most for another writer's lock.
+HEALTH_BUSY_TIMEOUT_MS = 500
+
+
+def _sqlite_write_probe() -> None:
+    """Take the write lock as a posting request would (BEGIN IMMEDIATE, with a short busy
+    timeout), then run a write that matches no row: on a read-only database BEGIN IMMEDIATE
+    alone succeeds, the write does not. Rolled back: nothing is written."""
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        (timeout,) = cursor.execute("PRAGMA busy_timeout").fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {min(int(timeout), HEALTH_BUSY_TIMEOUT_MS)}")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                cursor.execute(f"UPDATE {User.__tablename__} SET id = id WHERE 0")  # noqa: S608
+            finally:
+                cursor.execute("ROLLBACK")
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+    finally:
+        connection.close()
+
+
+def _database_state() -> str:
+    """Whether a write could happen now: "ok", else "busy", "read_only" or "error"."""
+    try:
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_write_probe()
+            return "ok"
+        read_only = db.session.scalar(
+            text("SELECT current_setting('transaction_read_only') = 'on' OR pg_is_in_recovery()")
+        )
+        return "read_only" if read_only else "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+        db.session.rollback()
+        return unavailable_reason(error) or "error"
+
+
 @bp.route("/healthz")
 def healthz():  # type: ignore[no-untyped-def]
-    """200 when the database (and Redis, if set) answer. The moderation figures tell
-    operators when posts wait for a scorer that is missing, failing or slow."""
-    checks: dict[str, object] = {}
-    try:
-        db.session.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
-        db.session.rollback()
-        checks["database"] = "error"
+    """200 when the database accepts writes (and Redis, if set, answers); 503 with
+    "database": "busy", "read_only" or "error" when members cannot post. The moderation
+    figures tell operators when posts wait for a scorer that is missing, failing or slow."""
+    checks: dict[str, object] = {"database": _database_state()}
     runner = jobs.runner()
     if isinstance(runner, jobs.RQRunner):
         try:
@@ -108,6 +144,7 @@ def healthz():  # type: ignore[no-untyped-def]
     if checks["database"] == "ok":
         moderation["awaiting_scores"] = jobs.awaiting_count()
         moderation["fallback_last_hour"] = jobs.fallback_count(3600)
+        moderation["unscored_open"] = jobs.unscored_open()
     if checks.get("redis") == "ok":
         moderation["queued_jobs"] = jobs.queue_depth()
     body = {"status": "ok" if healthy else "error", **checks, "moderation": moderation}

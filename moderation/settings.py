@@ -106,3 +106,7 @@ CLAIM_SECONDS = 5 * 60
 SCORING_WAIT_SECONDS = 3.0
 # Posts still awaiting scores after this long are submitted again.
 STALE_AFTER_SECONDS = 120
+# Posts still awaiting scores this long after they were stored get a review item
+# ("unscored"), so that moderators read them even if scoring never comes back: once being
+# submitted again (STALE_AFTER_SECONDS) has had a sweep's time to work.
+UNSCORED_GRACE_SECONDS = 180

@@ -7,9 +7,11 @@ by the tests loads it by the same name.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +91,26 @@ class Steady(Lexicon):
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         time.sleep(self.DELAY * len(texts))
         return super().score(texts)
+
+
+class Gated(Lexicon):
+    """Lexicon's scores, held back while the file named by $ENTRENOUS_SCORER_GATE exists:
+    a process can then be killed in the middle of scoring, for sure, and the next one let
+    through at once (tests/moderation/test_sweep_and_crash.py). Each process leaves a mark
+    beside the gate: `<gate>.scoring.<pid>` when it starts, `<gate>.scored.<pid>` when done.
+    """
+
+    name = "gated"
+    LONGEST = 120.0  # never hangs a process for good
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        gate = os.environ.get("ENTRENOUS_SCORER_GATE")
+        if gate:
+            Path(f"{gate}.scoring.{os.getpid()}").touch()
+            deadline = time.monotonic() + self.LONGEST
+            while os.path.exists(gate) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        scores = super().score(texts)
+        if gate:
+            Path(f"{gate}.scored.{os.getpid()}").touch()
+        return scores

@@ -336,15 +336,3 @@ def test_a_failing_rq_job_is_retried_and_the_post_is_not_lost(client, app, redis
     with app.app_context():
         assert status_of(post_id) == PostStatus.PENDING
         assert latest(post_id).action == "hold"
-
-
-@pytest.mark.parametrize("app", [RQ | {"REDIS_URL": "redis://127.0.0.1:1/0"}], indirect=True)
-def test_when_redis_is_down_the_post_is_kept_for_the_sweeper(client, app):
-    with app.app_context():
-        factories.board("entraide")
-        factories.user("Lou")
-    factories.login(client, "Lou")
-    post_id, _ = posted(client, "entraide", KIND)
-    with app.app_context():
-        assert status_of(post_id) == PostStatus.PUBLISHED
-        assert jobs.stale(older_than=0) == [(post_id, 1)]
