@@ -16,7 +16,7 @@ Shape of the data:
 - Replies per thread follow a lognormal law (mean ~24); one thread of the busiest board, opened
   a year ago, has exactly `--big-thread-replies` replies.
 - Replies answer the first post, a recent post or any earlier post of the same thread; `depth`
-  and `path` come from `forum.boards.tree.place`, as when posting.
+  and `path` come from `models.tree.place`, as when posting.
 - Every post is published and not deleted; `threads.reply_count`, `threads.status` and
   `threads.last_activity_at` are what the posting services would have left.
 - Bodies: a pool of 400 distinct ~80-word French texts rendered once by
@@ -424,10 +424,9 @@ def pick_parent(rng: random.Random, j: int) -> int:
 def fill(args: argparse.Namespace) -> dict:
     from forum.accounts import pseudonyms
     from forum.accounts.services import CHARTER_VERSION
-    from forum.boards import tree
     from forum.boards.queries import POSTS_PER_PAGE, THREADS_PER_PAGE
     from forum.demo_content import BOARDS
-    from models import Base
+    from models import Base, tree
 
     started = time.perf_counter()
     rng = random.Random(args.seed)

@@ -1,8 +1,13 @@
-"""Words for the moderation codes stored in the database, in the reader's language."""
+"""Words for the moderation codes stored in the database, in the reader's language: the one
+table of labels for the vocabulary of `moderation.workflow.vocabulary` (a test checks that
+every word has its label)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from moderation.workflow.vocabulary import DecisionAction, ItemReason, Reason, ReportReason
 
 PRIVACY_KINDS = {
     "phone": _l("phone number"),
@@ -14,52 +19,58 @@ PRIVACY_KINDS = {
 }
 
 # Why a member reports a post (CONTRACT: the `reason` field of /posts/<id>/report).
-REPORT_REASONS = {
-    "judgment": _l("It judges or lectures someone"),
-    "attack": _l("It attacks or insults someone"),
-    "spam": _l("Advertising or spam"),
-    "privacy": _l("It reveals someone's identity or private details"),
-    "crisis": _l("The author seems to be in danger"),
-    "other": _l("Something else"),
+REPORT_REASONS: dict[ReportReason, LazyString] = {
+    ReportReason.JUDGMENT: _l("It judges or lectures someone"),
+    ReportReason.ATTACK: _l("It attacks or insults someone"),
+    ReportReason.SPAM: _l("Advertising or spam"),
+    ReportReason.PRIVACY: _l("It reveals someone's identity or private details"),
+    ReportReason.CRISIS: _l("The author seems to be in danger"),
+    ReportReason.OTHER: _l("Something else"),
 }
 
 # Charter reasons given with a removal, a request to rephrase or a sanction.
-DECISION_REASONS = {
-    "judgment": _l("judging others rather than speaking of oneself"),
-    "attack": _l("a personal attack or an insult"),
-    "privacy": _l("details that could identify someone"),
-    "spam": _l("advertising or spam"),
-    "off_topic": _l("outside what this board is for"),
-    "other": _l("another reason given by the moderators"),
-    "reports": _l("several members reported it"),
+DECISION_REASONS: dict[Reason, LazyString] = {
+    Reason.JUDGMENT: _l("judging others rather than speaking of oneself"),
+    Reason.ATTACK: _l("a personal attack or an insult"),
+    Reason.PRIVACY: _l("details that could identify someone"),
+    Reason.SPAM: _l("advertising or spam"),
+    Reason.OFF_TOPIC: _l("outside what this board is for"),
+    Reason.OTHER: _l("another reason given by the moderators"),
+    Reason.REPORTS: _l("several members reported it"),
 }
 
 # What happened, as the public log and the author's notices say it.
-DECISION_ACTIONS = {
-    "approved": _l("published after review"),
-    "removed": _l("removed"),
-    "hidden": _l("hidden while moderators decide"),
-    "edit_requested": _l("returned to its author to rephrase"),
-    "escalated": _l("passed to the site's administrators"),
-    "warned": _l("member warned"),
-    "muted": _l("member muted for a while"),
-    "banned": _l("member banned from the board"),
-    "appeal_upheld": _l("appeal accepted: decision undone"),
-    "appeal_rejected": _l("appeal examined: decision kept"),
+DECISION_ACTIONS: dict[DecisionAction, LazyString] = {
+    DecisionAction.APPROVED: _l("published after review"),
+    DecisionAction.REMOVED: _l("removed"),
+    DecisionAction.HIDDEN: _l("hidden while moderators decide"),
+    DecisionAction.EDIT_REQUESTED: _l("returned to its author to rephrase"),
+    DecisionAction.ESCALATED: _l("passed to the site's administrators"),
+    DecisionAction.WARNED: _l("member warned"),
+    DecisionAction.MUTED: _l("member muted for a while"),
+    DecisionAction.BANNED: _l("member banned from the board"),
+    DecisionAction.APPEAL_UPHELD: _l("appeal accepted: decision undone"),
+    DecisionAction.APPEAL_REJECTED: _l("appeal examined: decision kept"),
 }
 
 # Why an item is in the queue.
-ITEM_REASONS = {
-    "crisis": _l("crisis"),
-    "privacy": _l("personal data"),
-    "toxicity": _l("may hurt"),
-    "new_member": _l("new member"),
-    "report": _l("reported"),
-    "confirmed": _l("posted despite the warning"),
-    "unscored": _l("not checked automatically"),
-    "edit_requested": _l("rephrased on request"),
-    "appeal": _l("appeal"),
-    "under_review": _l("edited while under review"),
+ITEM_REASONS: dict[ItemReason, LazyString] = {
+    ItemReason.CRISIS: _l("crisis"),
+    ItemReason.PRIVACY: _l("personal data"),
+    ItemReason.TOXICITY: _l("may hurt"),
+    ItemReason.NEW_MEMBER: _l("new member"),
+    ItemReason.REPORT: _l("reported"),
+    ItemReason.CONFIRMED: _l("posted despite the warning"),
+    ItemReason.UNSCORED: _l("not checked automatically"),
+    ItemReason.EDIT_REQUESTED: _l("rephrased on request"),
+    ItemReason.APPEAL: _l("appeal"),
+    ItemReason.UNDER_REVIEW: _l("edited while under review"),
+    # A crisis message is never refused: these say what it went past.
+    ItemReason.RATE_LIMITED: _l("sent past the posting limit"),
+    ItemReason.MUTED: _l("author muted on this board"),
+    ItemReason.BANNED: _l("author banned from this board"),
+    # In the audit trail: the machine's verdict came after people had decided.
+    ItemReason.AFTER_DECISION: _l("scored after a person decided (informative only)"),
 }
 
 LABEL_NAMES = {

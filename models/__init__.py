@@ -1,6 +1,6 @@
 """Data model of Entrenous. Imports nothing of the application."""
 
-from .account import Block, RecoveryCode
+from .account import Block, RecoveryCode, has_blocked
 from .base import Base, configure_sqlite, db, set_write_intent, utcnow, write_intent
 from .board import Board
 from .moderation import (
@@ -15,6 +15,7 @@ from .moderation import (
     Vote,
 )
 from .post import (
+    PendingRevision,
     Post,
     PostStatus,
     Reaction,
@@ -39,6 +40,7 @@ __all__ = [
     "ReviewItem",
     "Sanction",
     "Vote",
+    "PendingRevision",
     "Post",
     "PostStatus",
     "Reaction",
@@ -50,6 +52,7 @@ __all__ = [
     "configure_sqlite",
     "counts_as_reply",
     "db",
+    "has_blocked",
     "set_status",
     "set_write_intent",
     "sync_thread",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, exists, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, utcnow
+from .base import Base, db, utcnow
 
 
 class RecoveryCode(Base):
@@ -40,3 +40,14 @@ class Block(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def has_blocked(blocker_id: int | None, blocked_id: int | None) -> bool:
+    """Whether one member blocked another (replies from the blocked one are refused)."""
+    if blocker_id is None or blocked_id is None:
+        return False
+    return bool(
+        db.session.scalar(
+            select(exists().where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id))
+        )
+    )

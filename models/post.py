@@ -86,7 +86,7 @@ class Post(Base):
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
-    # Visual depth, capped (see forum.boards.tree); the first post has depth 0.
+    # Visual depth, capped (see models.tree); the first post has depth 0.
     depth: Mapped[int] = mapped_column(Integer, default=0)
     # Sort key that lists a thread depth-first: fixed-width ids of the visual ancestors.
     path: Mapped[str] = mapped_column(String(120), default="")
@@ -99,6 +99,9 @@ class Post(Base):
     deleted_at: Mapped[datetime | None] = mapped_column()
     # Bumped on every edit, so a late scoring job never judges an older text.
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # The revision on which a person (moderators, reports) last decided: a scoring job for
+    # that revision only records its verdict, it never changes what readers see.
+    decided_revision: Mapped[int | None] = mapped_column(Integer)
 
     thread: Mapped[Thread] = relationship(lazy="raise")
     author: Mapped[User | None] = relationship(lazy="raise")
@@ -110,6 +113,26 @@ class Post(Base):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class PendingRevision(Base):
+    """An edit of a post that is not applied yet: it waits for its scores, for its author
+    (asked to rephrase) or for a moderator, while readers keep seeing the current version.
+    At most one per post; a newer edit replaces it."""
+
+    __tablename__ = "pending_revisions"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The post's revision number this text carries (Post.revision while it is pending).
+    number: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str] = mapped_column(Text, default="")
+    content_warning: Mapped[str | None] = mapped_column(String(200))
+    # For a thread's first post: the new title (None keeps the current one).
+    title: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Reaction(Base):

@@ -163,7 +163,7 @@ def _thresholds(board_slug: str | None) -> dict[str, dict[str, float]]:
 
     from models import Board, db
 
-    from . import board_settings
+    from .workflow import board_settings
 
     board = db.session.scalar(select(Board).where(Board.slug == board_slug))
     if board is None:

@@ -3,10 +3,10 @@ blocker's posts. The blocked member is not told, except when a reply is refused.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from models import Block, User, db
+from models import Block, User, db, has_blocked
 
 # Enough for anyone who needs it, and a bound on what one account can store.
 MAX_BLOCKS = 500
@@ -18,18 +18,6 @@ class CannotBlock(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def has_blocked(blocker_id: int | None, blocked_id: int | None) -> bool:
-    if blocker_id is None or blocked_id is None:
-        return False
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
-            )
-        )
-    )
 
 
 def block(blocker: User, blocked_id: int) -> None:

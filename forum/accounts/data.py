@@ -17,6 +17,7 @@ from models import (
     Decision,
     ItemState,
     Notice,
+    PendingRevision,
     Post,
     Reaction,
     Report,
@@ -69,6 +70,15 @@ def export(user: User) -> dict[str, Any]:
         .order_by(Notice.id)
     ).all()
     post_ids = [post.id for post, _ in posts]
+    # Edits not applied yet (waiting for their verdict, a moderator or their author).
+    edits = {
+        pending.post_id: pending
+        for pending in db.session.scalars(
+            select(PendingRevision)
+            .join(Post, Post.id == PendingRevision.post_id)
+            .where(Post.author_id == user.id)
+        )
+    }
     appeals = (
         db.session.scalars(
             select(ReviewItem)
@@ -119,6 +129,16 @@ def export(user: User) -> dict[str, Any]:
                 "created_at": _when(p.created_at),
                 "edited_at": _when(p.edited_at),
                 "deleted_at": _when(p.deleted_at),
+                "pending_edit": (
+                    {
+                        "title": edits[p.id].title,
+                        "body": edits[p.id].body,
+                        "content_warning": edits[p.id].content_warning,
+                        "created_at": _when(edits[p.id].created_at),
+                    }
+                    if p.id in edits
+                    else None
+                ),
             }
             for p, board_id in posts
         ],

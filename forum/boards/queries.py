@@ -11,9 +11,23 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
-from models import Block, Board, Post, PostStatus, Reaction, ReactionKind, Thread, User, db
+from models import (
+    Block,
+    Board,
+    Decision,
+    Notice,
+    PendingRevision,
+    Post,
+    PostStatus,
+    Reaction,
+    ReactionKind,
+    ReviewItem,
+    Thread,
+    User,
+    db,
+)
 
-from ..permissions import can_moderate, can_read_board
+from ..permissions import can_edit_post, can_moderate, can_read_board
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 25
@@ -135,6 +149,14 @@ class PostView:
     mine: set[str]
     # Written by a member the viewer has blocked: folded away, opened on request.
     folded: bool = False
+    # The viewer may edit it (`can_edit_post`): the page offers no link the edit page refuses.
+    editable: bool = False
+    # The viewer's own removed post: the decision (its reason, open to one appeal) and
+    # whether they appealed it already. Nobody else learns why a post was removed.
+    removal: Decision | None = None
+    appealed: bool = False
+    # The viewer's own post has an edit waiting (for its verdict or a moderator).
+    edit_waiting: bool = False
 
 
 @dataclass
@@ -186,9 +208,7 @@ def _thread_statements(audience: str):  # type: ignore[no-untyped-def]
     )
     author, parent, parent_author = aliased(User), aliased(Post), aliased(User)
     rows = (
-        select(
-            Post, author.pseudonym, parent.depth, parent_author.pseudonym, Block.blocked_id
-        )
+        select(Post, author.pseudonym, parent.depth, parent_author.pseudonym, Block.blocked_id)
         .outerjoin(author, author.id == Post.author_id)
         .outerjoin(
             Block,
@@ -234,6 +254,22 @@ def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
             ):
                 mine[post_id].add(ReactionKind(kind).value)
     on_page = set(page_ids)
+    own_removed = [
+        post.id
+        for post, *_ in rows
+        if member and post.author_id == user.id and post.status == PostStatus.REMOVED
+    ]
+    removals = _removals(own_removed, user.id) if own_removed else {}
+    own = [post.id for post, *_ in rows if member and post.author_id == user.id]
+    waiting = (
+        set(
+            db.session.scalars(
+                select(PendingRevision.post_id).where(PendingRevision.post_id.in_(own))
+            )
+        )
+        if own
+        else set()
+    )
     views = []
     for post, author_name, parent_depth, parent_author_name, blocked in rows:
         in_reply_to = (
@@ -247,6 +283,7 @@ def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
             or moderator
             or (member and post.author_id == user.id)
         )
+        removal, appealed = removals.get(post.id, (None, False))
         views.append(
             PostView(
                 post,
@@ -257,9 +294,31 @@ def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
                 counts[post.id],
                 mine[post.id],
                 folded=blocked is not None,
+                editable=can_edit_post(user, post),
+                removal=removal,
+                appealed=appealed,
+                edit_waiting=post.id in waiting,
             )
         )
     return ThreadPage(thread, board, page, views, moderator)
+
+
+def _removals(post_ids: list[int], author_id: int) -> dict[int, tuple[Decision, bool]]:
+    """For the author's removed posts on a page, in one query: the decision that removed
+    each (the latest, should a post have been removed twice) and whether it is appealed.
+    Reached through the author's notices, which the author index serves."""
+    rows = db.session.execute(
+        select(Decision, ReviewItem.id)
+        .join(Notice, Notice.decision_id == Decision.id)
+        .outerjoin(ReviewItem, ReviewItem.decision_id == Decision.id)
+        .where(
+            Notice.user_id == author_id,
+            Decision.action == "removed",
+            Decision.post_id.in_(post_ids),
+        )
+        .order_by(Decision.id)
+    ).all()
+    return {decision.post_id: (decision, appeal is not None) for decision, appeal in rows}
 
 
 def page_of_post(post: Post, user: Any) -> int:

@@ -1,13 +1,11 @@
 """Posting, editing, deleting and reacting. Each function owns its transaction.
 
-A post is stored first, then judged by the moderation seam, then given its status, all
-in one transaction: what a member wrote is never dropped on the way.
+Posting goes through `moderation.workflow.posting.submit`, the one way in: it stores the
+text before judging it, so what a member wrote is never dropped on the way. Here the forum
+only renders the Markdown and reads its own settings.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
@@ -25,60 +23,24 @@ from models import (
     User,
     counts_as_reply,
     db,
-    set_status,
     sync_thread,
     utcnow,
 )
-from moderation.workflow import jobs, pipeline, queue
-from moderation.workflow.pipeline import Action, Verdict
+from moderation.workflow import lifecycle, posting, queue
 
-from ..accounts.blocks import has_blocked
 from ..markup import render_markdown
-from . import tree
+
+# Refusals come from the posting entry point as they are: one exception, one set of reasons.
+PostingRefused = posting.Refused
+Outcome = posting.Outcome
 
 
-class PostingRefused(Exception):
-    """The action is not possible; `reason` is a key the view turns into a message."""
-
-    def __init__(self, reason: str, until: datetime | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.until = until
+def _limits_on() -> bool:
+    return current_app.config.get("RATE_LIMITS", "on") != "off"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    post: Post
-    verdict: Verdict
-
-
-def _guard(author: User, board: Board, *, rate_limits: bool = True) -> None:
-    limits_on = rate_limits and current_app.config.get("RATE_LIMITS", "on") != "off"
-    try:
-        pipeline.check_limits(author, board, rate_limits=limits_on)
-    except pipeline.Refused as refused:
-        raise PostingRefused(refused.reason, refused.until) from None
-
-
-def _settle(post: Post, verdict: Verdict) -> Outcome:
-    """After the commit: wait a little for the scorer, then read the verdict back."""
-    if verdict.action != Action.AWAITING:
-        return Outcome(post, verdict)
-    post_id, revision = post.id, post.revision
-    db.session.commit()  # no transaction (no SQLite lock) stays open while we wait
-    jobs.submit_and_wait(post_id, revision)
-    db.session.expire_all()
-    post = db.session.get_one(Post, post_id)
-    settled = pipeline.verdict_of(post) or verdict
-    return Outcome(post, settled)
-
-
-def _store(post: Post, parent: Post | None) -> None:
-    db.session.add(post)
-    db.session.flush()
-    post.depth, post.path = tree.place(
-        post.id, parent.depth if parent else None, parent.path if parent else None
-    )
+def _text(body: str, content_warning: str | None, title: str | None = None) -> posting.Text:
+    return posting.Text(body, render_markdown(body), content_warning or None, title)
 
 
 def create_thread(
@@ -89,32 +51,15 @@ def create_thread(
     content_warning: str | None = None,
     confirmed: bool = False,
 ) -> Outcome:
-    _guard(author, board)
-    now = utcnow()
-    thread = Thread(
-        board_id=board.id,
-        author_id=author.id,
-        title=title,
-        content_warning=content_warning or None,
-        status=PostStatus.DRAFT,
-        created_at=now,
-        last_activity_at=now,
+    return posting.submit(
+        posting.Submission(
+            author,
+            _text(body, content_warning, title),
+            board=board,
+            confirmed=confirmed,
+            rate_limits=_limits_on(),
+        )
     )
-    db.session.add(thread)
-    db.session.flush()
-    post = Post(
-        thread_id=thread.id,
-        author_id=author.id,
-        body=body,
-        html=render_markdown(body),
-        content_warning=content_warning or None,
-        status=PostStatus.DRAFT,
-        created_at=now,
-    )
-    _store(post, None)
-    verdict = pipeline.review(post, board, author, confirmed=confirmed)
-    db.session.commit()
-    return _settle(post, verdict)
 
 
 def create_reply(
@@ -125,37 +70,16 @@ def create_reply(
     content_warning: str | None = None,
     confirmed: bool = False,
 ) -> Outcome:
-    if thread.status != PostStatus.PUBLISHED:
-        raise PostingRefused("thread_closed")
-    if parent is None:
-        parent = db.session.scalar(
-            select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
+    return posting.submit(
+        posting.Submission(
+            author,
+            _text(body, content_warning),
+            thread=thread,
+            parent=parent,
+            confirmed=confirmed,
+            rate_limits=_limits_on(),
         )
-    if (
-        parent is None
-        or parent.thread_id != thread.id
-        or parent.status != PostStatus.PUBLISHED
-        or parent.deleted_at is not None
-    ):
-        raise PostingRefused("parent_unavailable")
-    if has_blocked(parent.author_id, author.id):
-        raise PostingRefused("blocked")
-    board = thread.board
-    _guard(author, board)
-    post = Post(
-        thread_id=thread.id,
-        author_id=author.id,
-        parent_id=parent.id,
-        body=body,
-        html=render_markdown(body),
-        content_warning=content_warning or None,
-        status=PostStatus.DRAFT,
-        created_at=utcnow(),
     )
-    _store(post, parent)
-    verdict = pipeline.review(post, board, author, confirmed=confirmed)
-    db.session.commit()
-    return _settle(post, verdict)
 
 
 def edit_post(
@@ -166,44 +90,19 @@ def edit_post(
     content_warning: str | None = None,
     confirmed: bool = False,
 ) -> Outcome:
-    """An edit, or the next version of a draft (after a nudge or a privacy warning)."""
-    if post.deleted_at is not None or post.status == PostStatus.REMOVED:
+    """An edit, or the next version of a draft (after a nudge or a personal-data warning)."""
+    author = db.session.get(User, post.author_id) if post.author_id else None
+    if author is None:
         raise PostingRefused("not_editable")
-    thread = db.session.get_one(Thread, post.thread_id)
-    board = thread.board
-    author = db.session.get_one(User, post.author_id)
-    _guard(author, board, rate_limits=False)
-    was_draft = post.status == PostStatus.DRAFT
-    if was_draft and post.parent_id is not None:
-        # A reply drafted before its addressee blocked the author is not published after.
-        parent = db.session.get_one(Post, post.parent_id)
-        if has_blocked(parent.author_id, author.id):
-            raise PostingRefused("blocked")
-    before = (post.body, post.html, post.content_warning, post.edited_at, post.status)
-    thread_before = (thread.title, thread.content_warning)
-    post.body = body
-    post.html = render_markdown(body)
-    post.content_warning = content_warning or None
-    post.revision += 1
-    if not was_draft:
-        post.edited_at = utcnow()
-    if post.parent_id is None:
-        if title:
-            thread.title = title
-        thread.content_warning = post.content_warning
-    verdict = pipeline.review(post, board, author, is_edit=not was_draft, confirmed=confirmed)
-    db.session.commit()
-    outcome = _settle(post, verdict)
-    if not was_draft and outcome.verdict.action in (Action.NUDGE, Action.PRIVACY):
-        # Asked before the edit applies: the published version stays until the author
-        # rephrases or confirms (the form keeps the new text).
-        post = outcome.post
-        thread = db.session.get_one(Thread, post.thread_id)
-        post.body, post.html, post.content_warning, post.edited_at, status = before
-        thread.title, thread.content_warning = thread_before
-        set_status(post, status)
-        db.session.commit()
-    return outcome
+    return posting.submit(
+        posting.Submission(
+            author,
+            _text(body, content_warning, title),
+            post=post,
+            confirmed=confirmed,
+            rate_limits=_limits_on(),
+        )
+    )
 
 
 def delete_post(post: Post) -> None:
@@ -222,6 +121,7 @@ def erase_post(post: Post, *, author_gone: bool = False) -> None:
     post.html = ""
     post.content_warning = None
     post.deleted_at = utcnow()
+    lifecycle.discard_revision(post.id)
     db.session.execute(delete(Reaction).where(Reaction.post_id == post.id))
     # The automatic check quoted the sentences that weighed most: they go with the words.
     db.session.execute(

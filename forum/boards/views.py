@@ -9,7 +9,7 @@ from sqlalchemy import select
 from wtforms.validators import ValidationError
 
 from models import Board, Post, PostStatus, ReactionKind, Thread, db
-from moderation.workflow import reports
+from moderation.workflow import lifecycle, reports
 from moderation.workflow.pipeline import Action
 
 from ..forms import EmptyForm
@@ -76,20 +76,19 @@ def _own_draft(draft_id: int | None, thread_id: int | None = None) -> Post | Non
     return post if thread_id is None or post.thread_id == thread_id else None
 
 
-def _asks_again(outcome: services.Outcome, form) -> bool:  # type: ignore[no-untyped-def]
-    """A nudge or a privacy warning: the composer comes back, text intact."""
-    if outcome.verdict.action not in (Action.NUDGE, Action.PRIVACY):
-        return False
-    form.draft.data = outcome.post.id
-    form.confirm.data = False
-    return True
-
-
 def _after_posting(outcome: services.Outcome):  # type: ignore[no-untyped-def]
     """Where the author lands: their post, or first the crisis lines when they may need them."""
     post = outcome.post
     if post.status == PostStatus.PENDING:
         flash(_("Your message is kept and will be visible once a moderator has read it."), "info")
+    elif outcome.verdict.action == Action.HOLD and not post.is_deleted:
+        flash(
+            _(
+                "Your new version is kept and will replace the current one once a moderator "
+                "has read it."
+            ),
+            "info",
+        )
     if outcome.verdict.crisis:
         flash(_("Thank you for writing. You are not alone."), "crisis")
         number = queries.page_of_post(post, current_user)
@@ -104,6 +103,9 @@ def _after_posting(outcome: services.Outcome):  # type: ignore[no-untyped-def]
 
 def _refused(form, refused: services.PostingRefused) -> int:  # type: ignore[no-untyped-def]
     form.body.errors = [*form.body.errors, REFUSALS[refused.reason]()]
+    if refused.crisis:
+        # Above the fold, before the form that keeps the text.
+        flash(_("Your text is kept below. You are not alone: you can call now."), "crisis")
     return REFUSAL_STATUS.get(refused.reason, 400)
 
 
@@ -126,7 +128,9 @@ def _submit(form, draft: Post | None, create, title: str | None = None):  # type
             )
     except services.PostingRefused as refused:
         return None, _refused(form, refused), None
-    if _asks_again(outcome, form):
+    if outcome.asks_again:
+        form.draft.data = outcome.post.id
+        form.confirm.data = False
         return None, 200, outcome.verdict
     return _after_posting(outcome), None, None
 
@@ -259,9 +263,12 @@ def edit(post_id: int):  # type: ignore[no-untyped-def]
     form = EditForm()
     status, verdict = (400 if form.is_submitted() else 200), None
     if request.method == "GET":
-        form.body.data = post.body
-        form.content_warning.data = post.content_warning or ""
-        form.title.data = thread.title if post.is_root else ""
+        # The member's latest words: an edit still waiting is the text they continue.
+        latest = lifecycle.pending_revision(post) or post
+        form.body.data = latest.body
+        form.content_warning.data = latest.content_warning or ""
+        title = getattr(latest, "title", None) or thread.title
+        form.title.data = title if post.is_root else ""
     elif form.validate_on_submit():
         title = form.title.data if post.is_root else None
         posted, status, verdict = _submit(form, post, None, title=title)

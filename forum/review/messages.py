@@ -52,7 +52,44 @@ REFUSALS: dict[str, tuple[int, Any, str | None]] = {
     ),
     "reason_required": (400, lambda: _("Please choose a reason from the charter."), "reason"),
     "no_author": (400, lambda: _("This message has no author any more."), None),
+    "draft": (
+        409,
+        lambda: _(
+            "This message went back to its author, who has not sent it again: there is "
+            "nothing to decide for now."
+        ),
+        None,
+    ),
 }
+
+# Why the item page offers this moderator no decision, said kindly: eligibility reason →
+# sentence. Other reasons fall back on the refusal above; "claimed" and "already_decided"
+# have their own notice on the page (with the minutes left, or the item closed).
+WHY_NOT: dict[str, Any] = {
+    "own_post": lambda: _("You wrote this message, so other moderators decide on it."),
+    "own_report": lambda: _(
+        "You reported this message, so other moderators decide on it. Thank you for your vigilance."
+    ),
+    "took_decision": lambda: _(
+        "You took part in the decision under appeal, so other moderators look at it again "
+        "with fresh eyes."
+    ),
+    "already_voted": lambda: _(
+        "You already gave your voice on this message; other moderators will complete the decision."
+    ),
+}
+SAID_ELSEWHERE = ("claimed", "already_decided")
+
+
+def why_not(reason: str | None) -> str | None:
+    """Why this moderator may not decide on the item now, for the page; None when they may
+    or when the page already says it."""
+    if reason is None or reason in SAID_ELSEWHERE:
+        return None
+    if reason in WHY_NOT:
+        return str(WHY_NOT[reason]())
+    return str(REFUSALS.get(reason, REFUSALS["forbidden"])[1]())
+
 
 # How far each question stands, without names: (topic, choice) → sentence.
 TALLY = {

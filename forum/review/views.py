@@ -30,7 +30,7 @@ from models import (
     set_write_intent,
     utcnow,
 )
-from moderation.workflow import decisions, queue
+from moderation.workflow import decisions, eligibility, lifecycle, queue
 
 from ..forms import EmptyForm
 from . import bp, messages
@@ -55,7 +55,7 @@ class Row:
 
 @bp.before_request
 def _opening_claims() -> None:
-    # Opening an item claims it (a write): on SQLite the transaction must begin as a writer.
+    # Opening an item may claim it (a write): on SQLite the transaction must begin as a writer.
     if request.endpoint == "review.item":
         set_write_intent(True)
 
@@ -144,7 +144,7 @@ def _claim_minutes(item: ReviewItem) -> int | None:
     return max(1, math.ceil((item.claimed_until - utcnow()).total_seconds() / 60))
 
 
-def _item_context(item: ReviewItem) -> dict[str, Any]:
+def _item_context(item: ReviewItem, can: eligibility.Eligibility) -> dict[str, Any]:
     post = db.session.get_one(Post, item.post_id)
     board = db.session.get_one(Board, item.board_id)
     assessments = list(
@@ -153,14 +153,11 @@ def _item_context(item: ReviewItem) -> dict[str, Any]:
         )
     )
     scored = next((a for a in reversed(assessments) if a.scores), None)
-    my_topics = set(
-        db.session.scalars(
-            select(Vote.topic).where(Vote.item_id == item.id, Vote.moderator_id == _me().id)
-        )
-    )
     return {
         "item": item,
         "post": post,
+        # An edit waiting beside the published version: what approving would publish.
+        "pending_edit": lifecycle.pending_revision(post),
         "thread": db.session.get_one(Thread, post.thread_id),
         "board": board,
         "parent": db.session.get(Post, post.parent_id) if post.parent_id else None,
@@ -174,7 +171,9 @@ def _item_context(item: ReviewItem) -> dict[str, Any]:
         "history": queue.history(post.author_id, board.id),
         "contested": db.session.get(Decision, item.decision_id) if item.decision_id else None,
         "tally": _tally(item, board.quorum),
-        "my_topics": my_topics,
+        # Only the actions this moderator may take are offered; when none, the page says why.
+        "can": can,
+        "why_not": messages.why_not(can.reason),
         "claim_minutes": _claim_minutes(item),
         "is_open": item.state == ItemState.OPEN,
         "is_appeal": item.kind == ItemKind.APPEAL,
@@ -188,12 +187,13 @@ def _render_item(
     decide_form: DecideForm | None = None,
     sanction_form: SanctionForm | None = None,
     status: int = 200,
+    can: eligibility.Eligibility | None = None,
 ):  # type: ignore[no-untyped-def]
     return render_template(
         "review/item.html",
         decide_form=decide_form or DecideForm(formdata=None),
         sanction_form=sanction_form or SanctionForm(formdata=None),
-        **_item_context(item),
+        **_item_context(item, can or eligibility.actions_for(item, _me())),
     ), status
 
 
@@ -201,9 +201,8 @@ def _render_item(
 @login_required
 def item(item_id: int):  # type: ignore[no-untyped-def]
     item = _item_or_404(item_id)
-    if item.state == ItemState.OPEN:
-        queue.claim(item, _me())  # refused quietly when someone else holds it: the page says so
-    return _render_item(item)
+    # Claimed only by a moderator who can decide on it; when another holds it, the page says so.
+    return _render_item(item, can=eligibility.open_for(item, _me()))
 
 
 def _refused(  # type: ignore[no-untyped-def]

@@ -33,16 +33,23 @@ from models import (
     User,
     Vote,
     db,
-    set_status,
     utcnow,
 )
 
-from . import queue
+from . import eligibility, lifecycle, queue
+from .vocabulary import (
+    CHARTER_REASONS,
+    Choice,
+    DecisionAction,
+    Outcome,
+    Reason,
+    SanctionKind,
+)
 
-CHOICES = ("approve", "remove", "request_edit", "escalate")
+CHOICES = tuple(Choice)
 # Charter reasons a removal or sanction gives the author.
-REASONS = ("judgment", "attack", "privacy", "spam", "off_topic", "other")
-SANCTIONS = ("warn", "mute", "ban")
+REASONS = CHARTER_REASONS
+SANCTIONS = tuple(SanctionKind)
 MUTE_DAYS = (1, 7, 30)
 NOTE_MAX = 1000
 
@@ -92,45 +99,23 @@ def _log(
     return decision
 
 
-# A sanction can still gather voices once the post itself is settled this way.
-SANCTION_AFTER = ("removed", "edit_requested")
-
-
 def _check(
     item: ReviewItem, moderator: User, version: int | None, *, for_sanction: bool = False
 ) -> Post:
     db.session.refresh(item, with_for_update=True)  # one decision at a time per item
-    if not queue.may_review(moderator, item):
-        raise NotAllowed("forbidden")
-    settled_post = for_sanction and item.outcome in SANCTION_AFTER
-    if item.state != ItemState.OPEN and not settled_post:
-        raise NotAllowed("already_decided")
-    if item.state == ItemState.OPEN:
-        if version is not None and version != item.version:
-            raise NotAllowed("stale")
-        if queue.claimed_by_other(item, moderator):
-            raise NotAllowed("claimed")
     post = db.session.get_one(Post, item.post_id)
-    if post.author_id == moderator.id:
-        raise NotAllowed("own_post")
-    reported = db.session.scalar(
-        select(Report.id).where(Report.post_id == post.id, Report.reporter_id == moderator.id)
-    )
-    if reported is not None:
-        raise NotAllowed("own_report")
-    if item.kind == ItemKind.APPEAL and moderator.id in _deciders(item):
-        raise NotAllowed("took_decision")
+    # Who may give a voice: the same rules the item page follows to offer the actions.
+    refused = eligibility.refusal(item, moderator, post, for_sanction=for_sanction)
+    if refused is not None:
+        raise NotAllowed(refused)
+    if item.state == ItemState.OPEN and version is not None and version != item.version:
+        raise NotAllowed("stale")
     return post
 
 
 def _deciders(appeal: ReviewItem) -> set[int]:
     """Moderators who gave a voice on the decision an appeal contests."""
-    original = db.session.get(Decision, appeal.decision_id) if appeal.decision_id else None
-    if original is None or original.item_id is None:
-        return set()
-    return set(
-        db.session.scalars(select(Vote.moderator_id).where(Vote.item_id == original.item_id))
-    )
+    return eligibility.deciders(appeal)
 
 
 def _vote(
@@ -194,7 +179,7 @@ def _notes(votes: list[Vote]) -> str:
 def _most_common_reason(votes: list[Vote]) -> str:
     reasons = [v.reason for v in votes if v.reason]
     # On a tie, the first voice's reason (max keeps the first of equal counts).
-    return max(reasons, key=reasons.count) if reasons else "other"
+    return max(reasons, key=reasons.count) if reasons else Reason.OTHER
 
 
 def decide(
@@ -210,60 +195,72 @@ def decide(
     if choice not in CHOICES:
         raise NotAllowed("invalid_choice")
     note = (note or "").strip()[:NOTE_MAX]
+    # The post's lock first, then the item's (in `_check`): the scoring job takes the
+    # post's, so a person and a late job never wait for each other in a circle.
+    lifecycle.lock(db.session.get_one(Post, item.post_id))
     post = _check(item, moderator, version)
     if item.kind == ItemKind.APPEAL:
         return _decide_appeal(item, moderator, choice, reason, note)
     board = db.session.get_one(Board, item.board_id)
-    if choice == "approve":
+    if choice == Choice.APPROVE:
         was_held = post.status in (PostStatus.PENDING, PostStatus.HIDDEN)
-        _vote(item, moderator, "post", "approve", "", note)
-        if _agreeing(item, "post", "remove"):
+        _vote(item, moderator, "post", Choice.APPROVE, "", note)
+        actor = lifecycle.Actor.MODERATOR
+        if _agreeing(item, "post", Choice.REMOVE):
             # A peer asked for removal: keeping the post needs as many voices as removing it.
-            keep = _agreeing(item, "post", "approve")
+            keep = _agreeing(item, "post", Choice.APPROVE)
             if len(keep) < board.quorum:
                 _touch(item)
                 db.session.commit()
                 return Result(False, len(keep), board.quorum)
-        # A draft stays a draft: its author has not chosen to publish it yet.
-        if post.status in (PostStatus.PENDING, PostStatus.HIDDEN):
-            set_status(post, PostStatus.PUBLISHED)
+            actor = lifecycle.Actor.QUORUM
+        edit = lifecycle.pending_revision(post)
+        if edit is not None:  # the moderator read the new version: it is the one kept
+            lifecycle.apply_revision(post, edit)
+        shown = PostStatus.PUBLISHED if was_held else post.status
+        lifecycle.move(post, shown, actor)
         _settle_reports(post.id, "rejected")
-        _close_or_conflict(item, "approved")
-        decision = _log(item, "approved", subject_id=post.author_id, notify=was_held)
+        _close_or_conflict(item, Outcome.APPROVED)
+        decision = _log(item, DecisionAction.APPROVED, subject_id=post.author_id, notify=was_held)
         db.session.commit()
         return Result(True, decision=decision)
-    if choice == "request_edit":
+    if choice == Choice.REQUEST_EDIT:
         if not note:
             raise NotAllowed("note_required")
-        _vote(item, moderator, "post", "request_edit", reason, note)
-        if post.status in (PostStatus.PUBLISHED, PostStatus.HIDDEN):
-            set_status(post, PostStatus.PENDING)
-        _close_or_conflict(item, "edit_requested")
+        _vote(item, moderator, "post", Choice.REQUEST_EDIT, reason, note)
+        lifecycle.move(post, PostStatus.PENDING, lifecycle.Actor.MODERATOR)
+        _close_or_conflict(item, Outcome.EDIT_REQUESTED)
         decision = _log(
-            item, "edit_requested", reason=reason or "other", note=note, subject_id=post.author_id
+            item,
+            DecisionAction.EDIT_REQUESTED,
+            reason=reason or Reason.OTHER,
+            note=note,
+            subject_id=post.author_id,
         )
         db.session.commit()
         return Result(True, decision=decision)
-    if choice == "escalate":
+    if choice == Choice.ESCALATE:
         return _escalate(item, moderator, "post", reason, note)
     # remove: a quorum of distinct moderators
     if reason not in REASONS:
         raise NotAllowed("reason_required")
-    _vote(item, moderator, "post", "remove", reason, note)
-    votes = _agreeing(item, "post", "remove")
+    _vote(item, moderator, "post", Choice.REMOVE, reason, note)
+    votes = _agreeing(item, "post", Choice.REMOVE)
     if len(votes) < board.quorum:
         if post.status == PostStatus.PUBLISHED:
-            set_status(post, PostStatus.HIDDEN)
-            _log(item, "hidden", reason=reason, subject_id=post.author_id)
+            lifecycle.move(post, PostStatus.HIDDEN, lifecycle.Actor.MODERATOR)
+            _log(item, DecisionAction.HIDDEN, reason=reason, subject_id=post.author_id)
+        else:
+            lifecycle.move(post, post.status, lifecycle.Actor.MODERATOR)
         _touch(item)
         db.session.commit()
         return Result(False, len(votes), board.quorum)
-    set_status(post, PostStatus.REMOVED)
+    lifecycle.move(post, PostStatus.REMOVED, lifecycle.Actor.QUORUM)
     _settle_reports(post.id, "upheld")
-    _close_or_conflict(item, "removed")
+    _close_or_conflict(item, Outcome.REMOVED)
     decision = _log(
         item,
-        "removed",
+        DecisionAction.REMOVED,
         reason=_most_common_reason(votes),
         note=_notes(votes),
         subject_id=post.author_id,
@@ -275,10 +272,13 @@ def decide(
 
 def _escalate(item: ReviewItem, moderator: User, topic: str, reason: str, note: str) -> Result:
     """Pass the item to the site admins: one moderator's call."""
-    _vote(item, moderator, topic, "escalate", reason, note)
+    _vote(item, moderator, topic, Choice.ESCALATE, reason, note)
+    post = db.session.get_one(Post, item.post_id)
+    if post.deleted_at is None:  # in the admins' hands now: a late verdict only informs
+        lifecycle.move(post, post.status, lifecycle.Actor.MODERATOR)
     item.escalated = True
     _touch(item)
-    decision = _log(item, "escalated", reason=reason, notify=False)
+    decision = _log(item, DecisionAction.ESCALATED, reason=reason, notify=False)
     db.session.commit()
     return Result(True, decision=decision)
 
@@ -304,7 +304,11 @@ def sanction(
     post = _check(item, moderator, version, for_sanction=True)
     if post.author_id is None:
         raise NotAllowed("no_author")
-    action = {"warn": "warned", "mute": "muted", "ban": "banned"}[kind]
+    action = {
+        SanctionKind.WARN: DecisionAction.WARNED,
+        SanctionKind.MUTE: DecisionAction.MUTED,
+        SanctionKind.BAN: DecisionAction.BANNED,
+    }[SanctionKind(kind)]
     voted = db.session.scalar(
         select(Vote.id).where(
             Vote.item_id == item.id, Vote.moderator_id == moderator.id, Vote.topic == "sanction"
@@ -383,11 +387,11 @@ def _decide_appeal(
     item: ReviewItem, moderator: User, choice: str, reason: str, note: str
 ) -> Result:
     """approve = the appeal is upheld (the decision is undone); remove = it stands."""
-    if choice == "escalate":
+    if choice == Choice.ESCALATE:
         return _escalate(item, moderator, "appeal", reason, note)
-    if choice not in ("approve", "remove"):
+    if choice not in (Choice.APPROVE, Choice.REMOVE):
         raise NotAllowed("invalid_choice")
-    verdict = "uphold" if choice == "approve" else "reject"
+    verdict = "uphold" if choice == Choice.APPROVE else "reject"
     needed = _appeal_quorum(item)
     _vote(item, moderator, "appeal", verdict, reason, note)
     votes = _agreeing(item, "appeal", verdict)
@@ -398,7 +402,7 @@ def _decide_appeal(
     original = db.session.get_one(Decision, item.decision_id)
     if verdict == "uphold":
         _undo(original)
-    outcome = "appeal_upheld" if verdict == "uphold" else "appeal_rejected"
+    outcome = Outcome.APPEAL_UPHELD if verdict == "uphold" else Outcome.APPEAL_REJECTED
     _close_or_conflict(item, outcome)
     decision = _log(
         item,
@@ -423,10 +427,10 @@ def _appeal_quorum(item: ReviewItem) -> int:
 
 
 def _undo(original: Decision) -> None:
-    if original.action == "removed" and original.post_id is not None:
+    if original.action == DecisionAction.REMOVED and original.post_id is not None:
         post = db.session.get_one(Post, original.post_id)
-        if post.status == PostStatus.REMOVED:
-            set_status(post, PostStatus.PUBLISHED)
+        if post.status == PostStatus.REMOVED and post.deleted_at is None:
+            lifecycle.move(post, PostStatus.PUBLISHED, lifecycle.Actor.QUORUM)
     else:
         db.session.execute(
             update(Sanction)

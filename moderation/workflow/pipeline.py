@@ -1,9 +1,11 @@
 """The moderation pipeline: every new post and every edit passes through it, after its text
-is stored. No HTTP here: plain arguments in, plain results out, so a worker can run it.
+is stored (by `posting.submit`). No HTTP here: plain arguments in, plain results out, so a
+worker can run it. Statuses move only through `lifecycle.move`.
 
 Steps, in order:
 1. limits (`check_limits`, before anything is stored): bans and mutes refuse with a clear
-   reason; per-member posting rates, stricter for new members;
+   reason; per-member posting rates, stricter for new members. A crisis text goes past
+   them (`posting`), and is held when its author may not post here;
 2. personal data: found and not confirmed → the post stays a draft and the author is warned;
 3. crisis: never blocks publication; the post goes first in the queue;
 4. new members: their first posts on a board wait for a moderator;
@@ -33,14 +35,14 @@ from models import (
     Thread,
     User,
     db,
-    set_status,
     utcnow,
 )
 
 from .. import settings
 from ..rules import crisis, privacy
 from ..scoring import Scores
-from . import queue
+from . import lifecycle, queue
+from .vocabulary import ItemReason, Outcome
 
 
 class Action(enum.StrEnum):
@@ -173,16 +175,30 @@ def _record(post: Post, verdict: Verdict, source: str, confirmed: bool, error: s
     )
 
 
+HELD_REASONS = ("new_member", "under_review", "muted", "banned")
+
+
 def review(
-    post: Post, board: Board, author: User, *, is_edit: bool = False, confirmed: bool = False
+    post: Post,
+    board: Board,
+    author: User,
+    text: str,
+    *,
+    is_edit: bool = False,
+    confirmed: bool = False,
+    overridden: str | None = None,
 ) -> Verdict:
     """The rule steps, in the posting transaction, after the text is stored.
 
-    Sets the post's status (a draft, or provisional until the scorer answers) and returns
-    the verdict; when it is AWAITING, the caller submits the post to the scoring jobs.
+    `text` is what is judged: the post's body, or the edit waiting to be applied.
+    `overridden` is the refusal (rate_limited, muted, banned) a crisis text goes past.
+    A new post gets a provisional status (a draft when asked first); an edit leaves the
+    post as readers see it. When the verdict is AWAITING, the caller submits the post to
+    the scoring jobs. A text asked back as a draft never has an open item (`conclude`
+    withdraws one that opened before the nudge): drafts are private.
     """
-    in_crisis = crisis.detect(post.body)
-    findings = privacy.find(post.body)
+    in_crisis = crisis.detect(text)
+    findings = privacy.find(text)
     if findings and not confirmed and not in_crisis:
         verdict = Verdict(
             Action.PRIVACY,
@@ -190,12 +206,15 @@ def review(
             findings=tuple((f.kind, f.text) for f in findings),
         )
         _record(post, verdict, "rules", confirmed)
-        set_status(post, PostStatus.DRAFT)
+        if not is_edit:
+            lifecycle.move(post, PostStatus.DRAFT, lifecycle.Actor.PIPELINE)
         return verdict
 
     reasons: list[str] = []
     if in_crisis:
         reasons.append("crisis")
+    if overridden:
+        reasons.append(overridden)
     if findings:
         reasons.append("privacy")
     requested = is_edit and _edit_was_requested(post)
@@ -208,13 +227,13 @@ def review(
     out_of_sight = post.status in (PostStatus.PENDING, PostStatus.HIDDEN)
     if is_edit and not requested and out_of_sight and queue.has_open_item(post):
         reasons.append("under_review")
-    held = "new_member" in reasons or "under_review" in reasons
+    held = any(reason in HELD_REASONS for reason in reasons)
     verdict = Verdict(Action.AWAITING, tuple(reasons))
     _record(post, verdict, "rules", confirmed)
-    if held or (board.fallback == "hold" and not in_crisis):
-        set_status(post, PostStatus.PENDING)
-    else:
-        set_status(post, PostStatus.PUBLISHED)
+    if not is_edit:
+        hold = held or (board.fallback == "hold" and not in_crisis)
+        status = PostStatus.PENDING if hold else PostStatus.PUBLISHED
+        lifecycle.move(post, status, lifecycle.Actor.PIPELINE)
     if in_crisis or held or "privacy" in reasons or requested:
         queue.open_item(post, board.id, [r for r in reasons if r != "under_review"])
     return verdict
@@ -246,7 +265,7 @@ def judge(
     """The final decision from the rule steps' reasons and the scores (None: no scorer)."""
     reasons = list(prior)
     in_crisis = "crisis" in reasons
-    held = "new_member" in reasons or "under_review" in reasons
+    held = any(reason in HELD_REASONS for reason in reasons)
     if scores is None:
         reasons.append("unscored")
         action = Action.HOLD if fallback == "hold" and not in_crisis else Action.PUBLISH_AND_QUEUE
@@ -289,7 +308,8 @@ def conclude(
     *,
     unattended: bool = False,
 ) -> Verdict:
-    """Apply the final decision to a post awaiting its scores (in the scoring job)."""
+    """Apply the final decision to a post awaiting its scores (in the scoring job, which
+    holds the post's lock). When people decided since, the verdict is only recorded."""
     pending = latest_assessment(post)
     prior = tuple(pending.reasons) if pending else ()
     confirmed = bool(pending and pending.confirmed)
@@ -304,11 +324,39 @@ def conclude(
     if verdict.action == Action.NUDGE and unattended:
         # Nobody waits in the composer any more: a moderator reads it instead.
         verdict = Verdict(Action.HOLD, verdict.reasons, verdict.scores)
-    _record(post, verdict, "model" if scores is not None else "fallback", confirmed, error)
-    set_status(post, STATUS_FOR_ACTION[verdict.action])
+    source = "model" if scores is not None else "fallback"
+    top = max(scores.values(), default=0.0) if scores else 0.0
+    if lifecycle.decided_by_people(post, post.revision):
+        # People have the last word: the verdict joins the audit trail and, if an item is
+        # still open, informs it; what readers see does not change.
+        late = Verdict(verdict.action, (*verdict.reasons, "after_decision"), verdict.scores)
+        _record(post, late, source, confirmed, error)
+        item = queue.open_item_of(post)
+        if item is not None:
+            item.score = max(item.score or 0.0, top)
+        return late
+    _record(post, verdict, source, confirmed, error)
+    edit = lifecycle.pending_revision(post)
+    if edit is None:
+        lifecycle.move(post, STATUS_FOR_ACTION[verdict.action], lifecycle.Actor.SCORING)
+    elif verdict.action in (Action.PUBLISH, Action.PUBLISH_AND_QUEUE):
+        lifecycle.apply_revision(post, edit)
+        lifecycle.move(post, STATUS_FOR_ACTION[verdict.action], lifecycle.Actor.SCORING)
+    elif verdict.action == Action.HOLD and post.status != PostStatus.PUBLISHED:
+        # Nobody else sees the post: the new text is the one moderators review.
+        lifecycle.apply_revision(post, edit)
+        lifecycle.move(post, PostStatus.PENDING, lifecycle.Actor.SCORING)
+    # Otherwise the edit waits (for its author after a nudge, for a moderator when held)
+    # and readers keep the version they know.
+    item = queue.open_item_of(post)
     if verdict.action in (Action.PUBLISH_AND_QUEUE, Action.HOLD):
-        top = max(scores.values(), default=0.0) if scores else 0.0
         queue.open_item(post, board.id, list(verdict.reasons), top)
+    elif item is not None and (
+        post.status == PostStatus.DRAFT or set(item.reasons or ()) <= {ItemReason.UNSCORED}
+    ):
+        # A draft is back with its author: nothing for moderators until they send it. An
+        # item opened only because no verdict had come (the sweep's grace item) has one now.
+        queue.close(item, Outcome.WITHDRAWN)
     return verdict
 
 

@@ -58,6 +58,10 @@ def open_item(post: Post, board_id: int, reasons: list[str], score: float = 0.0)
     return item
 
 
+def open_item_of(post: Post) -> ReviewItem | None:
+    return db.session.scalar(select(ReviewItem).where(ReviewItem.open_post_id == post.id))
+
+
 def has_open_item(post: Post) -> bool:
     return (
         db.session.scalar(select(ReviewItem.id).where(ReviewItem.open_post_id == post.id))

@@ -12,10 +12,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from models import Board, Decision, Notice, Post, PostStatus, Report, User, db, set_status, utcnow
+from models import Board, Decision, Notice, Post, PostStatus, Report, User, db, utcnow
 
 from .. import settings
-from . import queue
+from . import lifecycle, queue
 from .pipeline import is_new_member
 
 REASONS = ("judgment", "attack", "spam", "privacy", "crisis", "other")
@@ -102,7 +102,7 @@ def report(
         )
     )
     if post.status == PostStatus.PUBLISHED and (weight or 0.0) >= board.report_threshold:
-        set_status(post, PostStatus.HIDDEN)
+        lifecycle.move(post, PostStatus.HIDDEN, lifecycle.Actor.REPORTS)
         decision = Decision(
             board_id=board.id,
             item_id=item.id,

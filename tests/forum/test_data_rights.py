@@ -12,7 +12,6 @@ from sqlalchemy import func, insert, or_, select, update
 
 from forum.accounts import blocks, recovery
 from forum.boards import services as posting
-from forum.boards.tree import segment
 from models import (
     Assessment,
     Block,
@@ -34,6 +33,7 @@ from models import (
     db,
     utcnow,
 )
+from models.tree import segment
 from moderation.workflow import decisions, queue, reports
 from tests import factories
 

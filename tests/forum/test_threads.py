@@ -3,8 +3,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from forum.boards import queries, tree
-from models import Post, Reaction, Thread, db
+from forum.boards import queries
+from models import Post, Reaction, Thread, db, tree
 from tests import factories
 
 
