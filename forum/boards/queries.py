@@ -208,8 +208,17 @@ def _thread_statements(audience: str):  # type: ignore[no-untyped-def]
     )
     author, parent, parent_author = aliased(User), aliased(Post), aliased(User)
     rows = (
-        select(Post, author.pseudonym, parent.depth, parent_author.pseudonym, Block.blocked_id)
+        select(
+            Post,
+            author.pseudonym,
+            parent.depth,
+            parent_author.pseudonym,
+            Block.blocked_id,
+            # An edit waiting beside the post (its author is told; nobody else).
+            PendingRevision.post_id.is_not(None),
+        )
         .outerjoin(author, author.id == Post.author_id)
+        .outerjoin(PendingRevision, PendingRevision.post_id == Post.id)
         .outerjoin(
             Block,
             and_(Block.blocker_id == bindparam("viewer_id"), Block.blocked_id == Post.author_id),
@@ -260,18 +269,8 @@ def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
         if member and post.author_id == user.id and post.status == PostStatus.REMOVED
     ]
     removals = _removals(own_removed, user.id) if own_removed else {}
-    own = [post.id for post, *_ in rows if member and post.author_id == user.id]
-    waiting = (
-        set(
-            db.session.scalars(
-                select(PendingRevision.post_id).where(PendingRevision.post_id.in_(own))
-            )
-        )
-        if own
-        else set()
-    )
     views = []
-    for post, author_name, parent_depth, parent_author_name, blocked in rows:
+    for post, author_name, parent_depth, parent_author_name, blocked, edit_waits in rows:
         in_reply_to = (
             post.parent_id is not None
             and parent_depth is not None
@@ -297,7 +296,7 @@ def thread_page(thread: Thread, number: int, user: Any) -> ThreadPage:
                 editable=can_edit_post(user, post),
                 removal=removal,
                 appealed=appealed,
-                edit_waiting=post.id in waiting,
+                edit_waiting=bool(edit_waits and member and post.author_id == user.id),
             )
         )
     return ThreadPage(thread, board, page, views, moderator)
