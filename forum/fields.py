@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
+from moderation.rules import normalise
+
 
 def newlines(value: str | None) -> str | None:
     """Browsers send CRLF; store LF so text comes back as typed."""
@@ -18,7 +20,9 @@ def strip(value: str | None) -> str | None:
 class Text:
     """Required-or-optional text with a length range counted in characters.
 
-    NUL characters are refused: no database can store them faithfully.
+    NUL characters are refused: no database can store them faithfully. A text that shows
+    nothing (only zero-width, format, filler or control characters and spaces) is refused
+    like an empty one, even when the field is optional: it would post a blank.
     """
 
     def __init__(self, max_length: int, *, min_length: int = 1, required: bool = True) -> None:
@@ -34,6 +38,13 @@ class Text:
             if self.required:
                 raise ValidationError(_l("This field cannot be empty."))
             return
+        if not normalise.visible(value):
+            raise ValidationError(
+                _l(
+                    "This text holds only invisible characters (such as zero-width spaces): "
+                    "readers would see nothing. Please write something."
+                )
+            )
         if len(value) > self.max_length:
             raise ValidationError(
                 _l(

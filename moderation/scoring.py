@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+from .rules import normalise
 from .settings import DEFAULT_THRESHOLDS, LABELS
 
 log = logging.getLogger(__name__)
@@ -178,5 +179,9 @@ def score_text(
     scorer: Scorer, text: str, rank_from: float = RANK_FROM
 ) -> tuple[Scores, list[tuple[str, float]]]:
     """Per-label scores of the whole text, and (when one reaches `rank_from`) its sentences
-    with their highest score, highest first."""
-    return score_many(scorer, [text], rank_from)[0]
+    with their highest score, highest first.
+
+    The scorer reads the text as a reader sees it (`normalise.for_detection`): an insult
+    with invisible characters, look-alike letters or spaced-out letters inside scores as
+    the plain insult, and the sentences pointed at are shown as read."""
+    return score_many(scorer, [normalise.for_detection(text)], rank_from)[0]

@@ -52,6 +52,17 @@ class RegisterForm(Form):
     def validate_pseudonym(self, field) -> None:  # type: ignore[no-untyped-def]
         value = pseudonyms.normalize(field.data or "")
         problem = pseudonyms.problem(value)
+        if problem == "invisible":
+            # Named as typed (NFKC turns U+3164 into U+1160), so the member can find it.
+            hidden = pseudonyms.invisible(field.data or "") or pseudonyms.invisible(value)
+            raise ValidationError(
+                _l(
+                    "This pseudonym contains an invisible or formatting character (%(codes)s)"
+                    ": it could pass for another name. Use letters and digits, with single "
+                    "spaces, dashes, dots or underscores between them.",
+                    codes=", ".join(f"U+{ord(c):04X}" for c in hidden[:3]),
+                )
+            )
         if problem:
             raise ValidationError(_PSEUDONYM_PROBLEMS[problem])
         if services.find_similar(value) is not None:

@@ -4,20 +4,25 @@ Two pseudonyms are the same identity when their *skeletons* match. The skeleton 
 Unicode UTS #39 (confusable detection) with the data shipped by `confusable_homoglyphs`,
 made a little stricter for a small community: case, accents and the separators
 " -_.'" are ignored, so "Аlice" (Cyrillic А), "alice", "Alicé" and "A.lice" collide.
+
+Invisible characters (zero-width, bidi, fillers such as U+3164, the combining grapheme
+joiner, variation selectors) are refused outright, before any other rule: a combining
+grapheme joiner (U+034F) after the "m" of "moderator" shows nothing, and would pass. The
+labels the interface shows in place of a person ("ancien membre", "former member", the
+moderators, the team's notices...) are reserved.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+
+from moderation.rules import confusables, normalise
 
 MIN_LENGTH = 3
 MAX_LENGTH = 32
 SEPARATORS = frozenset(" -_.'")
-_DIRECTION_MARKS = "\u200e\u200f"
 
 # Refused when a pseudonym's skeleton equals one of these...
 RESERVED = (
@@ -42,47 +47,48 @@ RESERVED = (
     "official",
     "anonyme",
     "anonymous",
+    "anon",
     "deleted",
     "supprime",
+    "supprimee",
     "null",
     "none",
+    # Labels the interface itself shows in place of a person (templates, forum/templating.py):
+    # an erased member's posts, the team's notices, the moderators, a deleted message.
+    "ancien membre",
+    "ancienne membre",
+    "former member",
+    "membre supprime",
+    "deleted member",
+    "compte supprime",
+    "deleted account",
+    "deleted user",
+    "utilisateur supprime",
+    "message supprime",
+    "message deleted",
+    "membre anonyme",
+    "anonymous member",
+    "avis de l'equipe",
+    "l'equipe",
+    "the team",
+    "notices",
+    "mod",
+    "mods",
+    "mod team",
+    "moderation",
+    "moderators",
 )
 # ...or contains one of these.
-RESERVED_PARTS = ("admin", "moderat", "entrenous", "system")
-
-
-@lru_cache(maxsize=1)
-def _prototypes() -> dict[str, str]:
-    """Map each confusable code point to one representative of its class (ASCII if any)."""
-    raw = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
-    data: dict[str, list[dict[str, str]]] = json.loads(raw)
-    parent: dict[str, str] = {}
-
-    def find(c: str) -> str:
-        parent.setdefault(c, c)
-        while parent[c] != c:
-            parent[c] = parent[parent[c]]
-            c = parent[c]
-        return c
-
-    def rank(c: str) -> tuple[bool, int]:
-        return (ord(c) > 127, ord(c))
-
-    def union(x: str, y: str) -> None:
-        a, b = find(x), find(y)
-        if a != b:
-            keep, drop = (a, b) if rank(a) <= rank(b) else (b, a)
-            parent[drop] = keep
-
-    pairs = [
-        (char.strip(_DIRECTION_MARKS), glyph["c"].strip(_DIRECTION_MARKS))
-        for char, glyphs in data.items()
-        for glyph in glyphs
-    ]
-    for a, b in pairs:
-        if len(a) == 1 and len(b) == 1:
-            union(a, b)
-    return {c: find(c) for c in parent}
+RESERVED_PARTS = (
+    "admin",
+    "moderat",
+    "entrenous",
+    "system",
+    "ancienmembre",
+    "anciennemembre",
+    "formermember",
+    "modteam",
+)
 
 
 def normalize(raw: str) -> str:
@@ -96,15 +102,25 @@ def identity_key(pseudonym: str) -> str:
 
 
 def skeleton(pseudonym: str) -> str:
-    table = _prototypes()
+    table = confusables.prototypes()
+    # Invisible characters are refused (see `problem`); they are dropped here too, so that
+    # a look-alike with one inside can never be told apart from the name it copies.
     # Mapped before and after folding case, so a capital I reads as the l it looks like
     # and a Cyrillic а as the a it looks like.
-    text = unicodedata.normalize("NFD", normalize(pseudonym))
+    visible = normalise.without_invisible(normalize(pseudonym))
+    text = unicodedata.normalize("NFD", visible)
     mapped = unicodedata.normalize("NFD", "".join(table.get(c, c) for c in text))
     mapped = "".join(table.get(c, c) for c in mapped.casefold())
     # UTS #39 links 0 with O but not with o; once case is folded they must meet.
     mapped = mapped.replace("0", "o")
     return "".join(c for c in mapped if not unicodedata.combining(c) and c not in SEPARATORS)
+
+
+def invisible(pseudonym: str) -> list[str]:
+    """The invisible, format (bidi, zero-width), filler and variation-selector characters
+    of a pseudonym, each once: none is allowed."""
+    found = normalise.invisible_characters(pseudonym)
+    return found + [c for c in pseudonym if unicodedata.category(c) == "Cf" and c not in found]
 
 
 @lru_cache(maxsize=1)
@@ -115,8 +131,12 @@ def _reserved() -> tuple[frozenset[str], tuple[str, ...]]:
 def problem(pseudonym: str) -> str | None:
     """Why this (normalised) pseudonym cannot be used, as a message key, or None.
 
-    Keys: "length", "characters", "spaces", "reserved".
+    Keys: "invisible", "length", "characters", "reserved". Invisible characters come first:
+    "moderator", "admin" or "ModTeam" with a combining grapheme joiner (U+034F), a variation
+    selector (U+FE0F) or a Hangul filler (U+3164) inside read as the name they hide.
     """
+    if invisible(pseudonym):
+        return "invisible"
     if not MIN_LENGTH <= len(pseudonym) <= MAX_LENGTH:
         return "length"
     for c in pseudonym:

@@ -52,6 +52,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
+from . import normalise
+
 MAX_CANDIDATES = 20
 # How far from a phrase a date may date it, in a long sentence.
 _MARKER_REACH = 150
@@ -823,8 +825,21 @@ class _Reading:
 
 def find(text: str) -> str | None:
     """The first phrase (normalised: lower case, no accents) that reads as a crisis in the
-    writer's own voice, or None."""
-    reading = _Reading(_normalise(text))
+    writer's own voice, or None.
+
+    The text is read as typed, then, when that finds nothing, as a reader sees it
+    (`normalise.for_detection`): "je veux m o u r i r" or a phrase with invisible characters
+    inside is found too, and nothing found today is lost."""
+    found = _find(_normalise(text))
+    if found is None:
+        readable = normalise.for_detection(text)
+        if readable != text:
+            found = _find(_normalise(readable))
+    return found
+
+
+def _find(normalised: str) -> str | None:
+    reading = _Reading(normalised)
     candidates = 0
     for rule in _RULES:
         if not any(key in reading.text for key in rule.keys):

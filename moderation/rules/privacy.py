@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from . import normalise
+
 FIRST_NAMES = Path(__file__).resolve().parent.parent / "data" / "first_names.txt"
 # What a finding can be; forum/moderation_labels.py names each kind for the author.
 KINDS = ("phone", "email", "address", "social", "name", "workplace")
@@ -386,7 +388,33 @@ def _works_there(text: str, prep: int, word: str) -> bool:
 
 
 def find(text: str) -> list[Finding]:
-    """Everything in the text that looks like personal data, in order of appearance."""
+    """Everything in the text that looks like personal data, in order of appearance.
+
+    The text is read as typed, then as a reader sees it (`normalise.readable`): a phone
+    number or an address with invisible characters, look-alike letters or fullwidth digits
+    inside is found too, and shown as typed. Where the two readings overlap, the one that
+    starts first (then the longer) wins: "lou.mar", a zero-width space, "tin@gmail.com" is
+    one address, not "tin@gmail.com"."""
+    found = [(start, start + len(finding.text), 0, finding) for start, finding in _scan(text)]
+    readable, origin = normalise.readable(text)
+    if readable != text:
+        for start, finding in _scan(readable):
+            end = start + len(finding.text)
+            shown = normalise.typed(text, origin, start, end)
+            if shown:
+                low = origin[start]
+                found.append((low, low + len(shown), 1, Finding(finding.kind, shown)))
+        found.sort(key=lambda item: (item[0], item[0] - item[1], item[2]))
+        kept: list[tuple[int, int, int, Finding]] = []
+        for item in found:
+            if not kept or item[0] >= kept[-1][1]:
+                kept.append(item)
+        found = kept
+    return [finding for _, _, _, finding in sorted(found, key=lambda item: item[0])]
+
+
+def _scan(text: str) -> list[tuple[int, Finding]]:
+    """The findings of one reading of the text, with where each starts."""
     found: list[tuple[int, Finding]] = []
     # The spans taken so far, disjoint and sorted: an overlap check is a binary search, so
     # thousands of findings in one hostile post stay cheap.
@@ -399,7 +427,8 @@ def find(text: str) -> list[Finding]:
             return
         starts.insert(i, start)
         ends.insert(i, end)
-        found.append((start, Finding(kind, text[start:end].strip())))
+        shown = text[start:end]
+        found.append((start + len(shown) - len(shown.lstrip()), Finding(kind, shown.strip())))
 
     lowered = text.lower()
     patterns = [(_HANDLE, "social"), (_EMAIL, "email")]
@@ -427,7 +456,7 @@ def find(text: str) -> list[Finding]:
         if not _is_helpline(match.group(0)):
             add("phone", *match.span())
     _find_names(text, add)
-    return [finding for _, finding in sorted(found, key=lambda pair: pair[0])]
+    return found
 
 
 def _find_names(text: str, add: Callable[[str, int, int], None]) -> None:
