@@ -50,7 +50,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="fr",
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # hide_parameters: a database error, logged, names the statement but never the values
+        # bound to it (a member's words, their id), which would outlive their erasure.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "hide_parameters": True},
         # How long a SQLite write waits for another writer's lock before the member is
         # told the forum cannot save right now (503, their text given back).
         SQLITE_BUSY_TIMEOUT_MS=10_000,

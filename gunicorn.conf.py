@@ -5,6 +5,9 @@ gunicorn takes the scheme from `X-Forwarded-Proto` and its kin when they come fr
 for HTTPS. Here forwarded headers are trusted only as the app trusts them, following
 `TRUSTED_PROXIES` (the number of reverse proxies in front; 0 or unset: none) and, when
 there are proxies, `FORWARDED_ALLOW_IPS` (their addresses, loopback unless set).
+
+Logs keep no one (forum/logs.py): the access log has no client address, browser or
+referring page, and every record of the error log is scrubbed of addresses.
 """
 
 import os
@@ -24,3 +27,11 @@ else:
     # gunicorn trusts every peer on a UNIX socket: emptying these lists holds there too.
     secure_scheme_headers = {}
     forwarder_headers = ""
+
+# Every record gunicorn makes, in the master and in its workers, is scrubbed of addresses and
+# of the client's headers (forum/logs.py); a custom access_log_format cannot bring them back.
+# (With its own logger, gunicorn does not switch to its statsd logger when statsd_host is set.)
+logger_class = "forum.logs.GunicornLogger"
+# When, the request line, the status, the bytes sent and the duration in milliseconds: no
+# client address (%(h)s), User-Agent (%(a)s), Referer (%(f)s) or forwarding header.
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
-from flask_login import LoginManager
+from flask import Flask, request, session
+from flask_login import LoginManager, user_logged_in
 from flask_wtf.csrf import CSRFProtect
 
 from models import set_write_intent
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+def _forget_device(_app: Flask, **_extra: object) -> None:
+    session.pop("_id", None)
 
 
 def init_app(app: Flask) -> None:
@@ -33,7 +37,17 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.session_protection = "basic"
+    # No session protection: Flask-Login's keeps an unsalted SHA-512 of the member's address
+    # and User-Agent in the session cookie (signed, not encrypted), a trace of their device.
+    # Sessions end without it: the user id in the session carries the account's session
+    # version (`User.get_id`), and `accounts.services.load_user` refuses any other, so signing
+    # out everywhere, a new password or a recovery code (which bump it) end every session and
+    # remember-me cookie. Flask-Login still computes the hash on every request and login_user()
+    # stores it as "_id" whatever the protection: the first now computes nothing (""), the
+    # second is taken out at once.
+    login_manager.session_protection = None
+    login_manager._session_identifier_generator = str
+    user_logged_in.connect(_forget_device, app)
     login_manager.user_loader(load_user)
     login_manager.login_message = None  # the login page says it already
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import csvsafe
 from .settings import LABELS
 
 # A field may hold a whole long post; beyond this the file is refused, not silently cut.
@@ -108,7 +109,7 @@ def _open_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 def read_texts(path: Path) -> list[tuple[dict[str, str], str]]:
     """Rows of a CSV with a `text` column (for scoring): each row and its text."""
-    return [(row, row.get("text") or "") for _, row in _open_rows(path)]
+    return [(row, csvsafe.unescape(row.get("text") or "")) for _, row in _open_rows(path)]
 
 
 def _value(raw: str, where: str) -> float | None:
@@ -150,7 +151,7 @@ def read_labelled(path: Path, *, require_labels: bool = True) -> list[Example]:
         weight = _value(row.get("weight") or "", f"{path}, line {line}, column weight")
         examples.append(
             Example(
-                text=row.get("text") or "",
+                text=csvsafe.unescape(row.get("text") or ""),
                 labels=values,
                 benign=benign,
                 lang=(row.get("lang") or "").strip(),
@@ -168,7 +169,7 @@ def write_labelled(path: Path, examples: Iterable[Example]) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csvsafe.Writer(handle)  # a spreadsheet opens the texts as text
         writer.writerow(["text", *LABELS, "benign", "lang", "source"])
         for example in examples:
             benign = "" if example.benign is None else int(example.benign)

@@ -8,12 +8,13 @@ The other five labels stay unset: a decision does not say which kind of hostilit
 
 Left out as well: posts their authors deleted (they took their words back), and posts
 edited after the decision (the text is no longer the one judged). No pseudonym, no
-identifier of a member is written.
+identifier of a member is written. A text that a spreadsheet would take for a formula
+(`=`, `+`, `-`, `@`...) begins with `'` (csvsafe.py); labels and scores, numbers from 0 to 1,
+never do.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from sqlalchemy import select
 from models import Board, Post, db
 from models.moderation import Assessment, Decision
 
+from . import csvsafe
 from .datasets import split_of
 from .settings import LABELS
 
@@ -115,7 +117,7 @@ def write(path: Path, rows: list[Row]) -> int:
     """The rows in the labelled CSV format (`train --data`, `evaluate --data`), with the
     scores the model gave at the time as `score_<label>` columns."""
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csvsafe.Writer(handle)
         writer.writerow(
             [
                 "text",

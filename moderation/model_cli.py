@@ -5,7 +5,6 @@ is written whole or not at all."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import json
 import os
@@ -21,7 +20,7 @@ from typing import Any
 import click
 from flask import current_app
 
-from . import datasets, detox, training
+from . import csvsafe, datasets, detox, training
 from .cli import moderation_cli
 from .scoring import NEVER, Scorer, ScorerUnavailable, registry, score_many
 from .settings import DEFAULT_THRESHOLDS, LABELS
@@ -97,7 +96,7 @@ def score_command(input_path: Path, output_path: Path, spec: str | None) -> None
         _atomic(output_path, ".csv") as staging,
         staging.open("w", encoding="utf-8", newline="") as handle,
     ):
-        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer = csvsafe.DictWriter(handle, fieldnames=fields)  # formula-safe text cells
         writer.writeheader()
         for (row, _), values in zip(rows, scores, strict=True):
             writer.writerow({**row, **{label: f"{values[label]:.6f}" for label in LABELS}})
