@@ -10,10 +10,11 @@ import hashlib
 import hmac
 import logging
 import math
-import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import timedelta
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import flask
 from flask import Flask, current_app, has_request_context, request, session
@@ -24,6 +25,9 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter, RateLimiter
 from werkzeug.exceptions import TooManyRequests
 
+from models import db, rate_limit, utcnow, write_intent
+
+from . import logs
 from .accounts import pseudonyms
 
 log = logging.getLogger(__name__)
@@ -78,12 +82,60 @@ HEADERS = {
 }
 STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 
-# Only failures count: a member who types the right password is never slowed down. A
-# success resets nothing either, so nobody ever gets more than these guesses per window.
-LOGIN_FAILURES_PER_ACCOUNT = parse("10 per 15 minutes")
-LOGIN_FAILURES_PER_CLIENT = parse("50 per 15 minutes")
+# Guessing a secret: the OWASP Authentication Cheat Sheet ("Login Throttling", "Account
+# Lockout": count failures against the account, but never let that counter lock its owner
+# out) and OWASP ASVS 4.0.3 2.2.1 (rate limits that stop brute force *and* account lockout
+# attacks; no more than 100 failed attempts per hour on one account). Only failures count:
+# the right password is never slowed down by failures it did not make. Each secret counts
+# - per account and client: a guesser at one address, or the member's own typos;
+# - per client, whatever the accounts: one address trying pseudonym after pseudonym;
+# - per account, from every client: guessers spread over many addresses. This cap stops only
+#   the clients that already failed on the account within its window: a client without a
+#   failure on it (the member's own, usually) still signs in, so nobody can lock a member
+#   out with their public pseudonym; a new address gets one try before the cap holds it.
+# Passwords and recovery codes are counted apart, so wrong codes never block the password.
+# A password typed again while signed in (/me/password, /me/recovery-codes, /me/delete) is
+# counted as a sign-in to that account: a stolen session guesses no faster than a stranger.
+
+
+@dataclass(frozen=True)
+class Guessing:
+    """The limits on guessing one kind of secret."""
+
+    scope: str
+    per_account_and_client: RateLimitItem
+    per_client: RateLimitItem
+    per_account: RateLimitItem
+
+    @property
+    def failed_here(self) -> RateLimitItem:
+        """A failure from this client on the account within the per-account window."""
+        return type(self.per_account)(1, self.per_account.multiples)
+
+
+# 10 per account and client: far more than a member trying their usual passwords needs.
+# 50 per client: a shared address (a shelter, a library) with several members who mistype.
+# 50 per account and hour: with the one try each new address gets, under ASVS's 100.
+PASSWORDS = Guessing(
+    "password", parse("10 per 15 minutes"), parse("50 per 15 minutes"), parse("50 per hour")
+)
+# The same numbers, counted apart. 79 random bits cannot be guessed through anyway.
+RECOVERY_CODES = Guessing(
+    "recovery-code", parse("10 per 15 minutes"), parse("50 per 15 minutes"), parse("50 per hour")
+)
 # Accounts created, not forms sent: a typo in the password confirmation costs nothing.
 REGISTRATIONS_PER_CLIENT = parse("5 per hour")
+# Counted events are forgotten after the longest window.
+LONGEST_WINDOW = timedelta(
+    seconds=max(
+        REGISTRATIONS_PER_CLIENT.get_expiry(),
+        *(
+            rule.get_expiry()
+            for kind in (PASSWORDS, RECOVERY_CODES)
+            for rule in (kind.per_account_and_client, kind.per_client, kind.per_account)
+        ),
+    )
+)
 # 64 bits of HMAC-SHA256: enough to keep counters apart, useless without the secret key.
 KEY_LENGTH = 16
 EXTENSION = "entrenous.limits"
@@ -119,63 +171,96 @@ def _security_headers(response: flask.Response) -> flask.Response:
     return response
 
 
-class WithoutClientAddress(logging.Filter):
-    """Removes client addresses from access log lines.
+class Counter(NamedTuple):
+    rule: RateLimitItem
+    scope: str
+    key: str
 
-    werkzeug's development server writes "ADDRESS - - [date] request"; gunicorn's access
-    log (off unless `--access-logfile` is given) fills its format from a dict of atoms:
-    `h`, the forwarding headers (`{x-forwarded-for}i`) and environ values
-    (`{remote_addr}e`) carry addresses.
+
+class Store(Protocol):
+    def waits(self, counters: Sequence[Counter]) -> list[float]:
+        """Seconds until each counter has room for one more event; 0 when it has now."""
+
+    def hit(self, counters: Sequence[Counter]) -> None:
+        """Counts one event on each counter."""
+
+
+@dataclass
+class LimiterStore:
+    """Flask-Limiter's moving windows: in Redis, or in this process's memory."""
+
+    strategy: RateLimiter
+    prefix: str
+
+    def waits(self, counters: Sequence[Counter]) -> list[float]:
+        waits = []
+        for rule, scope, key in counters:
+            stats = self.strategy.get_window_stats(rule, self.prefix, scope, key)
+            waits.append(0.0 if stats.remaining > 0 else max(stats.reset_time - time.time(), 1))
+        return waits
+
+    def hit(self, counters: Sequence[Counter]) -> None:
+        for rule, scope, key in counters:
+            self.strategy.hit(rule, self.prefix, scope, key)
+
+
+class DatabaseStore:
+    """Moving windows in the `rate_limit_hits` table, which every worker shares.
+
+    Each call is a short transaction on a connection of its own. On SQLite a writer holds
+    the one write lock, and a POST begins the request's transaction IMMEDIATE: that one
+    must end before the counter writes (after a failed check it has nothing to save), or
+    the two would wait for each other until the busy timeout.
     """
 
-    _WERKZEUG = re.compile(r"^\S+(?= - - \[)")
-    _FORWARDING = frozenset(
-        {"x-forwarded-for", "x-real-ip", "forwarded", "remote_addr"}
-        | {"http_x_forwarded_for", "http_x_real_ip", "http_forwarded"}
-    )
+    def waits(self, counters: Sequence[Counter]) -> list[float]:
+        now = utcnow()
+        waits = []
+        with write_intent(False), db.engine.connect() as connection:
+            for rule, scope, key in counters:
+                window = timedelta(seconds=rule.get_expiry())
+                newest = rate_limit.newest(connection, scope, key, now - window, rule.amount)
+                full = len(newest) >= rule.amount
+                waits.append(max((newest[-1] + window - now).total_seconds(), 1) if full else 0.0)
+        return waits
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = self._WERKZEUG.sub("-", record.msg, count=1)
-        if isinstance(record.args, dict):
-            atoms = record.args
-            address = atoms.get("h") if atoms.get("h") not in (None, "", "-") else None
-            for key, value in list(atoms.items()):
-                name = key[1:-2] if key.startswith("{") else key
-                if (
-                    key == "h"
-                    or name in self._FORWARDING
-                    or (address and isinstance(value, str) and str(address) in value)
-                ):
-                    atoms[key] = "-"
-        return True
+    def hit(self, counters: Sequence[Counter]) -> None:
+        request_session = db.session()
+        if request_session.in_transaction():
+            request_session.commit()
+        now = utcnow()
+        with write_intent(True), db.engine.begin() as connection:
+            rate_limit.record(
+                connection,
+                [(scope, key) for _rule, scope, key in counters],
+                now,
+                now - LONGEST_WINDOW,
+            )
 
 
-def _keep_addresses_out_of_logs() -> None:
-    for name in ("werkzeug", "gunicorn.access"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, WithoutClientAddress) for f in logger.filters):
-            logger.addFilter(WithoutClientAddress())
+T = TypeVar("T")
 
 
 @dataclass
 class Limits:
-    """The app's rate-limit counters, kept by Flask-Limiter's storage (Redis when
-    `REDIS_URL` is set, so the limits hold across workers; else this process's memory).
-    When Redis fails, this process's memory stands in rather than letting every guess in
-    or locking every member out."""
+    """The app's rate-limit counters: in Redis when `REDIS_URL` is set, else in the
+    database, so that the limits hold across workers either way. When that store fails,
+    this process's memory stands in for a while rather than letting every guess in or
+    locking every member out."""
 
-    limiter: Limiter
+    store: Store
     prefix: str
-    _fallback: RateLimiter = field(
-        default_factory=lambda: MovingWindowRateLimiter(MemoryStorage()), repr=False
-    )
+    enabled: bool = True
+    _fallback: Store = field(init=False, repr=False)
     _retry_storage_at: float = 0.0
 
-    def _call(self, method: str, item: RateLimitItem, *key: str) -> Any:
+    def __post_init__(self) -> None:
+        self._fallback = LimiterStore(MovingWindowRateLimiter(MemoryStorage()), self.prefix)
+
+    def _use(self, operation: Callable[[Store], T]) -> T:
         if time.monotonic() >= self._retry_storage_at:
             try:
-                return getattr(self.limiter.limiter, method)(item, self.prefix, *key)
+                return operation(self.store)
             except Exception:  # noqa: BLE001 - storage down: degrade, never fail the request
                 log.warning(
                     "rate-limit storage unavailable; counting in this process for %d s",
@@ -183,23 +268,16 @@ class Limits:
                     exc_info=True,
                 )
                 self._retry_storage_at = time.monotonic() + STORAGE_RETRY_SECONDS
-        return getattr(self._fallback, method)(item, self.prefix, *key)
+        return operation(self._fallback)
 
-    def wait(self, *counters: tuple[RateLimitItem, str, str]) -> int:
-        """Seconds until every counter has room for one more; 0 when they have it now."""
-        if not self.limiter.enabled:
-            return 0
-        wait = 0.0
-        for item, scope, key in counters:
-            if not self._call("test", item, scope, key):
-                reset = self._call("get_window_stats", item, scope, key).reset_time
-                wait = max(wait, reset - time.time(), 1)
-        return math.ceil(wait)
+    def waits(self, *counters: Counter) -> list[float]:
+        if not self.enabled:
+            return [0.0] * len(counters)
+        return self._use(lambda store: store.waits(counters))
 
-    def count(self, *counters: tuple[RateLimitItem, str, str]) -> None:
-        if self.limiter.enabled:
-            for item, scope, key in counters:
-                self._call("hit", item, scope, key)
+    def count(self, *counters: Counter) -> None:
+        if self.enabled:
+            self._use(lambda store: store.hit(counters))
 
 
 def _limits() -> Limits:
@@ -224,31 +302,61 @@ def account_key(pseudonym: str) -> str:
     return _keyed("account", pseudonyms.identity_key(pseudonym))
 
 
-def _login_counters(pseudonym: str) -> tuple[tuple[RateLimitItem, str, str], ...]:
+def _guess_counters(kind: Guessing, pseudonym: str) -> tuple[Counter, ...]:
+    account, client = account_key(pseudonym), client_key()
+    pair = _keyed("pair", account, client)
     return (
-        (LOGIN_FAILURES_PER_ACCOUNT, "login-account", account_key(pseudonym)),
-        (LOGIN_FAILURES_PER_CLIENT, "login-client", client_key()),
+        Counter(kind.per_account_and_client, f"{kind.scope}/account-client", pair),
+        Counter(kind.per_client, f"{kind.scope}/client", client),
+        Counter(kind.per_account, f"{kind.scope}/account", account),
+        Counter(kind.failed_here, f"{kind.scope}/failed-here", pair),
     )
 
 
+def guess_wait(kind: Guessing, pseudonym: str) -> int:
+    """Seconds before this client may try this account's secret again; 0: now."""
+    pair, client, account, failed_here = _limits().waits(*_guess_counters(kind, pseudonym))
+    wait = max(pair, client)
+    if account and failed_here:
+        # Full, and this client failed on the account lately: it waits until either lapses.
+        wait = max(wait, min(account, failed_here))
+    return math.ceil(wait)
+
+
+def count_failed_guess(kind: Guessing, pseudonym: str) -> None:
+    _limits().count(*_guess_counters(kind, pseudonym))
+
+
 def login_wait(pseudonym: str) -> int:
-    """Seconds before this client may try to sign in to this pseudonym again; 0: now."""
-    return _limits().wait(*_login_counters(pseudonym))
+    """Seconds before this client may give a password for this pseudonym again; 0: now."""
+    return guess_wait(PASSWORDS, pseudonym)
 
 
 def count_login_failure(pseudonym: str) -> None:
-    _limits().count(*_login_counters(pseudonym))
+    count_failed_guess(PASSWORDS, pseudonym)
+
+
+def recovery_code_wait(pseudonym: str) -> int:
+    return guess_wait(RECOVERY_CODES, pseudonym)
+
+
+def count_recovery_code_failure(pseudonym: str) -> None:
+    count_failed_guess(RECOVERY_CODES, pseudonym)
+
+
+def _registrations() -> Counter:
+    return Counter(REGISTRATIONS_PER_CLIENT, "register", client_key())
 
 
 def check_registration_rate() -> None:
     """Refuses (429) a client that created too many accounts in the last hour."""
-    wait = _limits().wait((REGISTRATIONS_PER_CLIENT, "register", client_key()))
+    (wait,) = _limits().waits(_registrations())
     if wait:
-        raise TooManyRequests(retry_after=wait)
+        raise TooManyRequests(retry_after=math.ceil(wait))
 
 
 def count_registration() -> None:
-    _limits().count((REGISTRATIONS_PER_CLIENT, "register", client_key()))
+    _limits().count(_registrations())
 
 
 def too_many_attempts(seconds: int) -> str:
@@ -263,10 +371,13 @@ def too_many_attempts(seconds: int) -> str:
 def init_app(app: Flask) -> None:
     app.response_class = Response
     app.after_request(_security_headers)
-    _keep_addresses_out_of_logs()
+    logs.init_app(app)
 
     app.config["RATELIMIT_ENABLED"] = str(app.config.get("RATE_LIMITS", "on")).lower() != "off"
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    # Flask-Limiter's storage when one is named (Redis); else the database, which every
+    # worker and server shares as it is.
+    storage = app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL")
+    app.config["RATELIMIT_STORAGE_URI"] = storage or "memory://"
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "entrenous")
     if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
@@ -274,9 +385,13 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(
             "RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 2, "socket_connect_timeout": 2}
         )
-    # One limiter per app, not a module-level one: Flask-Limiter keeps the storage on the
-    # instance, and each app (each worker, each test) has its own configuration. The
-    # limits are checked by the views, which alone know whether a sign-in failed.
-    limiter = Limiter(key_func=client_key, auto_check=False)
-    limiter.init_app(app)
-    app.extensions[EXTENSION] = Limits(limiter, app.config["RATELIMIT_KEY_PREFIX"])
+    prefix = app.config["RATELIMIT_KEY_PREFIX"]
+    store: Store = DatabaseStore()
+    if storage and app.config["RATELIMIT_ENABLED"]:  # (disabled, Flask-Limiter builds none)
+        # One limiter per app, not a module-level one: Flask-Limiter keeps the storage on
+        # the instance, and each app (each worker, each test) has its own configuration.
+        # The limits are checked by the views, which alone know whether a sign-in failed.
+        limiter = Limiter(key_func=client_key, auto_check=False)
+        limiter.init_app(app)
+        store = LimiterStore(limiter.limiter, prefix)
+    app.extensions[EXTENSION] = Limits(store, prefix, enabled=app.config["RATELIMIT_ENABLED"])

@@ -25,6 +25,7 @@ from .post import (
     set_status,
     sync_thread,
 )
+from .rate_limit import RateLimitHit
 from .user import User, board_moderators
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "PendingRevision",
     "Post",
     "PostStatus",
+    "RateLimitHit",
     "Reaction",
     "ReactionKind",
     "RecoveryCode",

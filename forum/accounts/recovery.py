@@ -2,7 +2,8 @@
 ten single-use codes shown once, when they are made. Only their SHA-256 digests are kept.
 
 A code carries 79 random bits (16 characters of a 31-letter alphabet), so a fast digest
-cannot be reversed or guessed through; attempts are also rate-limited like logins.
+cannot be reversed or guessed through; attempts are also rate-limited like logins,
+on counters of their own (a wrong code never keeps the password out).
 """
 
 from __future__ import annotations

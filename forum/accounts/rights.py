@@ -55,9 +55,17 @@ class RecoverForm(Form):
 
 
 def _password_ok(password: str | None) -> bool:
-    return isinstance(password, str) and check_password_hash(
-        current_user.password_hash, password
-    )
+    """Checks the signed-in member's password; a wrong one counts as a failed sign-in to
+    the account from this client (security.login_wait)."""
+    if isinstance(password, str) and check_password_hash(current_user.password_hash, password):
+        return True
+    security.count_login_failure(current_user.pseudonym)
+    return False
+
+
+def _password_wait() -> int:
+    """Seconds before this client may type this member's password again; 0: now."""
+    return security.login_wait(current_user.pseudonym)
 
 
 @bp.route("/me/export")
@@ -75,16 +83,20 @@ def export():  # type: ignore[no-untyped-def]
 @login_required
 def delete_account():  # type: ignore[no-untyped-def]
     form = PasswordCheckForm()
-    if form.validate_on_submit() and _password_ok(form.password.data):
-        data.erase(current_user._get_current_object())
-        logout_user()
-        session.clear()
-        flash(
-            _("Your account is erased, with everything you wrote. Take care of yourself."),
-            "info",
-        )
-        return redirect(url_for("pages.home"))
-    if not form.errors:
+    if form.validate_on_submit():
+        wait = _password_wait()
+        if wait:
+            form.password.errors = [security.too_many_attempts(wait)]
+            return me_page(delete_form=form), 429, {"Retry-After": str(wait)}
+        if _password_ok(form.password.data):
+            data.erase(current_user._get_current_object())
+            logout_user()
+            session.clear()
+            flash(
+                _("Your account is erased, with everything you wrote. Take care of yourself."),
+                "info",
+            )
+            return redirect(url_for("pages.home"))
         form.password.errors = [_("This is not your password. Nothing was erased.")]
     return me_page(delete_form=form), 400
 
@@ -95,21 +107,30 @@ def recovery_codes():  # type: ignore[no-untyped-def]
     user = current_user._get_current_object()
     first = recovery.may_see_first_codes(user)
     form = RecoveryCodesForm()
+    status, headers = (400 if form.is_submitted() else 200), {}
     if form.validate_on_submit():
-        if first or _password_ok(form.password.data):
+        wait = 0 if first else _password_wait()
+        if wait:
+            form.form_errors.append(security.too_many_attempts(wait))
+            status, headers = 429, {"Retry-After": str(wait)}
+        elif first or _password_ok(form.password.data):
             codes = recovery.issue(user)
             response = Response(render_template("accounts/recovery_codes.html", codes=codes))
             response.headers["Cache-Control"] = "no-store"
             return response
-        form.password.errors = [_("This is not your password.")]
-    status = 400 if form.is_submitted() else 200
-    return render_template(
-        "accounts/recovery_intro.html",
-        form=form,
-        first=first,
-        left=recovery.remaining(user),
-        next_url=safe_next(request.args.get("next")) or url_for("pages.home"),
-    ), status
+        else:
+            form.password.errors = [_("This is not your password.")]
+    return (
+        render_template(
+            "accounts/recovery_intro.html",
+            form=form,
+            first=first,
+            left=recovery.remaining(user),
+            next_url=safe_next(request.args.get("next")) or url_for("pages.home"),
+        ),
+        status,
+        headers,
+    )
 
 
 @bp.route("/recover", methods=["GET", "POST"])
@@ -118,8 +139,8 @@ def recover():  # type: ignore[no-untyped-def]
         return redirect(url_for("accounts.me"))
     form = RecoverForm()
     if form.validate_on_submit():
-        # Code guesses and password guesses share one budget per account and per client.
-        wait = security.login_wait(form.pseudonym.data)
+        # Counted apart from passwords: wrong codes never keep the member's password out.
+        wait = security.recovery_code_wait(form.pseudonym.data)
         if wait:
             form.form_errors.append(security.too_many_attempts(wait))
             form.code.data = ""
@@ -140,7 +161,7 @@ def recover():  # type: ignore[no-untyped-def]
                 "success",
             )
             return redirect(url_for("accounts.recovery_codes" if left < 3 else "accounts.me"))
-        security.count_login_failure(form.pseudonym.data)
+        security.count_recovery_code_failure(form.pseudonym.data)
         form.form_errors.append(_("This pseudonym and recovery code do not go together."))
     form.code.data = ""  # a code typed in is never written back into a page
     status = 400 if form.is_submitted() else 200

@@ -93,9 +93,15 @@ def me():  # type: ignore[no-untyped-def]
 def change_password():  # type: ignore[no-untyped-def]
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        # The password typed again counts as a sign-in to this account, from this client.
+        wait = security.login_wait(current_user.pseudonym)
+        if wait:
+            form.form_errors.append(security.too_many_attempts(wait))
+            return rights.me_page(password_form=form), 429, {"Retry-After": str(wait)}
         if services.change_password(current_user, form.current_password.data, form.password.data):
             login_user(current_user._get_current_object())  # this session carries the new version
             flash(_("Your password is changed. Your other sessions are signed out."), "success")
             return redirect(url_for("accounts.me"))
+        security.count_login_failure(current_user.pseudonym)
         form.current_password.errors = [_("This is not your current password.")]
     return rights.me_page(password_form=form), 400

@@ -1,27 +1,44 @@
-"""Limits on guessing passwords and on creating accounts, and what they keep: no address."""
+"""Limits on guessing passwords and recovery codes and on creating accounts, which nobody
+can turn against a member, and what they keep: no address, no pseudonym."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import re
+import tempfile
 from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
+from redis import Redis
 from sqlalchemy import func, select
 
-from models import User, db
+from forum.accounts import recovery
+from models import RateLimitHit, User, db
 from moderation.workflow import jobs
 from tests import factories
 from tests.conftest import IN_CI, database_url, make_app
 
 ON = {"RATE_LIMITS": "on"}
-# A Redis database of its own, flushed before and after each test that uses it.
+# A Redis database of its own, flushed before and after each test that uses it, and held
+# by one test run at a time on this machine (a file lock, released even if pytest dies).
 REDIS_URL = "redis://127.0.0.1:6379/11"
+REDIS_LOCK = Path(tempfile.gettempdir()) / "entrenous-tests-redis-11.lock"
 ON_REDIS = {**ON, "REDIS_URL": REDIS_URL}
+DEAD_REDIS = "redis://127.0.0.1:9/0"
 limits_on = pytest.mark.parametrize("app", [ON], indirect=True)
 on_redis = pytest.mark.parametrize("app", [ON_REDIS], indirect=True)
+# The default storage (the database, what `gunicorn -w 4` without Redis uses) and Redis.
+both_storages = pytest.mark.parametrize(
+    "app", [ON, ON_REDIS], indirect=True, ids=["database", "redis"]
+)
 ENGLISH = {"Accept-Language": "en"}
 WRONG = "pas le bon mot de passe"
 JOIN = {"password": "une phrase de passe", "password_confirm": "une phrase de passe"}
+OWNER, OTHER = "192.0.2.10", "198.51.100.66"  # the member's address, someone else's
 
 
 def attempt(client, pseudonym: str, password: str = WRONG, address: str = "127.0.0.1"):  # type: ignore[no-untyped-def]
@@ -31,6 +48,25 @@ def attempt(client, pseudonym: str, password: str = WRONG, address: str = "127.0
         headers=ENGLISH,
         environ_base={"REMOTE_ADDR": address},
     )
+
+
+def try_code(client, pseudonym: str, code: str, address: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/recover",
+        data={
+            "pseudonym": pseudonym,
+            "code": code,
+            "password": "un autre mot de passe",
+            "password_confirm": "un autre mot de passe",
+        },
+        headers=ENGLISH,
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def wrong_code(number: int) -> str:
+    """A well-formed code that is nobody's (its letters are not in the codes' alphabet)."""
+    return f"iiii-llll-oooo-{number:04d}".replace("0", "o").replace("1", "l")
 
 
 def fail(client, pseudonym: str, times: int, address: str = "127.0.0.1") -> None:  # type: ignore[no-untyped-def]
@@ -79,7 +115,55 @@ def members(app):  # type: ignore[no-untyped-def]
         factories.user("Ruisseau")
 
 
-@limits_on
+@contextlib.contextmanager
+def redis_11() -> Iterator[Redis]:
+    """Redis database 11, ours alone meanwhile (another test run on this machine waits for
+    the lock), empty before and after."""
+    from redis.exceptions import ConnectionError as RedisDown
+
+    with REDIS_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        try:
+            connection.flushdb()
+        except RedisDown:
+            if IN_CI:
+                pytest.fail(f"CI=true but Redis does not answer at {REDIS_URL}")
+            pytest.skip(f"Redis does not answer at {REDIS_URL}")
+        try:
+            yield connection
+        finally:
+            connection.flushdb()
+            connection.close()
+
+
+@pytest.fixture(autouse=True)
+def storage(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[Redis | None]:
+    """Redis database 11 for a test whose app counts there; and for every test, a check
+    that the storage answered: one that failed would count in this process's memory and
+    pass these tests without holding across workers."""
+    app = request.getfixturevalue("app") if "app" in request.fixturenames else None
+    if app is not None and app.config.get("REDIS_URL") == REDIS_URL:
+        with redis_11() as connection:
+            yield connection
+    else:
+        yield None
+    if app is not None and app.config.get("REDIS_URL") != DEAD_REDIS:
+        fallbacks = [r for r in caplog.records if "rate-limit storage" in r.getMessage()]
+        assert not fallbacks, fallbacks[0].exc_text
+
+
+def browser(app, address: str) -> FlaskClient:  # type: ignore[no-untyped-def]
+    """A browser of its own at `address`."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@both_storages
 def test_ten_failures_then_even_the_right_password_waits(client, members):
     fail(client, "Galet", 10)
     response = attempt(client, "Galet", factories.PASSWORD)
@@ -87,6 +171,56 @@ def test_ten_failures_then_even_the_right_password_waits(client, members):
     assert 'name="pseudonym"' in response.get_data(as_text=True)  # the sign-in page again
     assert client.get("/me").status_code == 302  # not signed in
     assert attempt(client, "galet", factories.PASSWORD).status_code == 429  # any case
+
+
+@both_storages
+def test_nobody_can_lock_a_member_out_with_their_pseudonym(app, members):
+    """Issue 16, finding 3: 30 wrong recovery codes from another client used to make the
+    member's right password wait. Now codes and passwords are counted apart, and failures
+    per account and client: the other client is stopped, the member is not."""
+    statuses = [
+        try_code(app.test_client(), "Galet", wrong_code(n), OTHER).status_code for n in range(30)
+    ]
+    assert statuses == [400] * 10 + [429] * 20
+    statuses = [attempt(app.test_client(), "Galet", address=OTHER).status_code for _ in range(30)]
+    assert statuses == [400] * 10 + [429] * 20
+    assert refused(attempt(app.test_client(), "Galet", factories.PASSWORD, address=OTHER))
+    for _ in range(6):
+        owner = app.test_client()
+        assert attempt(owner, "Galet", factories.PASSWORD, address=OWNER).status_code == 302
+        assert owner.get("/me").status_code == 200
+
+
+@both_storages
+def test_wrong_codes_never_count_against_the_password(app, members):
+    for n in range(10):
+        assert try_code(app.test_client(), "Galet", wrong_code(n), OWNER).status_code == 400
+    assert refused(try_code(app.test_client(), "Galet", wrong_code(10), OWNER))
+    # The same client, the same account: its password is another counter.
+    assert attempt(app.test_client(), "Galet", factories.PASSWORD, OWNER).status_code == 302
+
+
+@both_storages
+def test_many_clients_reach_the_account_cap_but_a_clean_client_signs_in(app, members):
+    """Per account, from every client: 50 failures an hour. Past that, a client that has
+    failed on the account waits, even with the right password; one that never failed on it
+    (the member's own, usually) signs in."""
+    for n in range(5):
+        fail(app.test_client(), "Galet", 10, address=f"203.0.113.{n}")
+    late = "203.0.113.77"
+    assert attempt(app.test_client(), "Galet", address=late).status_code == 400  # one try
+    assert refused(attempt(app.test_client(), "Galet", factories.PASSWORD, address=late))
+    assert attempt(app.test_client(), "Galet", factories.PASSWORD, OWNER).status_code == 302
+    # Another account is another cap.
+    assert attempt(app.test_client(), "Ruisseau", factories.PASSWORD, late).status_code == 302
+
+
+@both_storages
+def test_one_client_may_fail_fifty_times_whatever_the_accounts(client, members):
+    for number in range(50):
+        assert attempt(client, f"Inconnu{number}").status_code == 400
+    assert refused(attempt(client, "Ruisseau", factories.PASSWORD))
+    assert attempt(client, "Ruisseau", factories.PASSWORD, address="192.0.2.44").status_code == 302
 
 
 @limits_on
@@ -113,15 +247,53 @@ def test_unknown_and_known_pseudonyms_get_the_same_answers(client, members):
     assert refused(blocked) and same_page(blocked, blocked_unknown, "Galet", "Gilet")
 
 
-@limits_on
-def test_one_client_may_fail_fifty_times_whatever_the_accounts(client, members):
-    for number in range(50):
-        assert attempt(client, f"Inconnu{number}").status_code == 400
-    assert refused(attempt(client, "Ruisseau", factories.PASSWORD))
-    assert attempt(client, "Ruisseau", factories.PASSWORD, address="192.0.2.44").status_code == 302
+RE_ENTRIES = {
+    "/me/password": lambda password: {
+        "current_password": password,
+        "password": "un mot de passe tout neuf",
+        "password_confirm": "un mot de passe tout neuf",
+    },
+    "/me/recovery-codes": lambda password: {"password": password},
+    "/me/delete": lambda password: {"password": password},
+}
 
 
-@limits_on
+@pytest.mark.parametrize("path", list(RE_ENTRIES))
+@both_storages
+def test_a_signed_in_session_cannot_guess_the_password(app, members, path):
+    """Issue 16, finding 5: a stolen session could try passwords where the member types
+    theirs again, without end. These count as sign-ins to the account from this client."""
+    form = RE_ENTRIES[path]
+    with app.app_context():
+        recovery.issue(db.session.scalars(select(User).where(User.pseudonym == "Galet")).one())
+    thief = browser(app, OTHER)
+    factories.login(thief, "Galet")
+    for _ in range(10):
+        assert thief.post(path, data=form(WRONG)).status_code == 400
+    response = thief.post(path, data=form(factories.PASSWORD))  # even the right one waits
+    assert refused(response)
+    # Nothing changed, and this client's sign-in to the account waits as well...
+    assert thief.get("/me").status_code == 200
+    assert refused(attempt(app.test_client(), "Galet", factories.PASSWORD, address=OTHER))
+    # ...but not the member's, elsewhere.
+    owner = browser(app, OWNER)
+    factories.login(owner, "Galet")
+    assert owner.post(path, data=form(factories.PASSWORD)).status_code in (200, 302)
+
+
+@both_storages
+def test_wrong_passwords_while_signed_in_and_at_sign_in_share_one_budget(app, members):
+    thief = browser(app, OTHER)
+    factories.login(thief, "Galet")
+    fail(app.test_client(), "Galet", 6, address=OTHER)
+    for _ in range(4):
+        assert thief.post("/me/delete", data={"password": WRONG}).status_code == 400
+    assert refused(thief.post("/me/delete", data={"password": factories.PASSWORD}))
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 2  # nothing was erased
+
+
+@both_storages
 def test_five_accounts_per_hour_from_one_client(app):
     for number in range(5):
         assert join(app, f"Colibri{number}").status_code == 302
@@ -163,40 +335,75 @@ def test_rate_limits_off_disables_them(app, client, members):
     assert attempt(client, "Galet", factories.PASSWORD).status_code == 302
     for number in range(7):
         assert join(app, f"Colibri{number}").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(RateLimitHit.id))) == 0
+
+
+def counted(app) -> list[RateLimitHit]:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        return list(db.session.scalars(select(RateLimitHit)))
 
 
 @limits_on
-def test_memory_storage_holds_no_address_and_no_pseudonym(app, client, members):
+def test_the_database_holds_no_address_and_no_pseudonym(app, client, members):
     address = "198.51.100.23"
     fail(client, "Galet", 3, address=address)
-    storage = app.extensions["entrenous.limits"].limiter.limiter.storage
-    kept = repr(storage.events) + repr(dict(storage.storage))
-    assert "login-client" in kept and "login-account" in kept  # something was counted
-    assert address not in kept and "galet" not in kept.lower()
+    try_code(client, "Galet", wrong_code(1), address)
+    assert join(app, "Colibri", address=address).status_code == 302
+    rows = counted(app)
+    scopes = {row.scope for row in rows}
+    assert {"password/account-client", "password/client", "password/account"} <= scopes
+    assert {"recovery-code/account-client", "register"} <= scopes
+    kept = " ".join(f"{row.scope} {row.key}" for row in rows)
+    assert address not in kept and "127.0.0.1" not in kept and "galet" not in kept.lower()
+    assert all(re.fullmatch(r"[0-9a-f]{16}", row.key) for row in rows)
 
 
-@pytest.fixture
-def redis_db() -> Iterator[object]:
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
+def earlier(app, delay: timedelta) -> None:  # type: ignore[no-untyped-def]
+    """As if every failure counted so far had happened `delay` earlier."""
+    with app.app_context():
+        for row in db.session.scalars(select(RateLimitHit)):
+            row.at -= delay
+        db.session.commit()
 
-    connection = Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except RedisDown:
-        if IN_CI:
-            pytest.fail("CI=true but Redis does not answer")
-        pytest.skip("Redis does not answer on 127.0.0.1:6379")
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
-    connection.close()
+
+@limits_on
+def test_the_window_moves_and_old_counts_are_purged(app, members):
+    fail(app.test_client(), "Galet", 10, address=OTHER)
+    assert refused(attempt(app.test_client(), "Galet", address=OTHER))
+    earlier(app, timedelta(minutes=16))
+    # Fifteen minutes later: ten more tries for this client (the account counts 50 an hour).
+    fail(app.test_client(), "Galet", 10, address=OTHER)
+    assert refused(attempt(app.test_client(), "Galet", address=OTHER))
+    earlier(app, timedelta(hours=1))
+    assert len(counted(app)) == 80
+    fail(app.test_client(), "Galet", 1, address=OTHER)  # its count purges the expired ones
+    assert len(counted(app)) == 4
+
+
+@on_redis
+def test_redis_holds_no_address_and_no_pseudonym(app, client, members, storage):
+    address = "198.51.100.23"
+    fail(client, "Galet", 3, address=address)
+    try_code(client, "Galet", wrong_code(1), address)
+    assert join(app, "Colibri", address=address).status_code == 302
+    keys = [key.decode() for key in storage.keys("*")]
+    for scope in ("password/client", "password/account-client", "recovery-code/", "register"):
+        assert any(scope in key for key in keys), scope
+    values = [
+        str(storage.lrange(key, 0, -1) if storage.type(key) == b"list" else storage.get(key))
+        for key in keys
+    ]
+    kept = " ".join(keys + values)
+    assert address not in kept and "127.0.0.1" not in kept and "galet" not in kept.lower()
+    assert counted(app) == []  # nothing in the database meanwhile
 
 
 @pytest.fixture
 def second_worker(app, backend, request, tmp_path):  # type: ignore[no-untyped-def]
     """Another app on the same database and the same settings: another worker."""
-    other = make_app(database_url(backend, request, tmp_path), **ON_REDIS)
+    settings = request.node.callspec.params["app"]
+    other = make_app(database_url(backend, request, tmp_path), **settings)
     yield other
     jobs.stop(other)
     with other.app_context():
@@ -204,8 +411,8 @@ def second_worker(app, backend, request, tmp_path):  # type: ignore[no-untyped-d
         db.engine.dispose()
 
 
-@on_redis
-def test_on_redis_the_limits_hold_across_workers(app, second_worker, members, redis_db):
+@both_storages
+def test_the_limits_hold_across_workers(app, second_worker, members):
     first, second = app.test_client(), second_worker.test_client()
     for _ in range(5):
         assert attempt(first, "Galet").status_code == 400
@@ -213,24 +420,13 @@ def test_on_redis_the_limits_hold_across_workers(app, second_worker, members, re
     assert refused(attempt(first, "Galet", factories.PASSWORD))
     assert refused(attempt(second, "Galet", factories.PASSWORD))
     assert attempt(second, "Ruisseau", factories.PASSWORD).status_code == 302
+    for number in range(5):
+        assert join((app, second_worker)[number % 2], f"Colibri{number}").status_code == 302
+    assert refused(join(app, "Colibri9"))
+    assert refused(join(second_worker, "Pinson9"))
 
 
-@on_redis
-def test_redis_holds_no_address_and_no_pseudonym(app, client, members, redis_db):
-    address = "198.51.100.23"
-    fail(client, "Galet", 3, address=address)
-    assert join(app, "Colibri", address=address).status_code == 302
-    keys = [key.decode() for key in redis_db.keys("*")]
-    assert any("login-client" in key for key in keys) and any("register" in key for key in keys)
-    values = [
-        str(redis_db.lrange(key, 0, -1) if redis_db.type(key) == b"list" else redis_db.get(key))
-        for key in keys
-    ]
-    kept = " ".join(keys + values)
-    assert address not in kept and "127.0.0.1" not in kept and "galet" not in kept.lower()
-
-
-@pytest.mark.parametrize("app", [{**ON, "REDIS_URL": "redis://127.0.0.1:9/0"}], indirect=True)
+@pytest.mark.parametrize("app", [{**ON, "REDIS_URL": DEAD_REDIS}], indirect=True)
 def test_without_redis_each_worker_still_counts(client, members, caplog):
     fail(client, "Galet", 10)
     assert refused(attempt(client, "Galet", factories.PASSWORD))
