@@ -76,13 +76,18 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    database_url: str, model: str, port: int, workers: int, log_path: Path
+    database_url: str,
+    model: str,
+    port: int,
+    workers: int,
+    log_path: Path,
+    rate_limits: str = "off",
 ) -> subprocess.Popen:
     gunicorn = VENV_BIN / "gunicorn"
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "RATE_LIMITS": "off",
+        "RATE_LIMITS": rate_limits,
         "MODERATION_MODEL": model,
         "SECRET_KEY": "load-bench-secret-not-for-production",
         "PYTHONPATH": str(ROOT),  # tests.scorers, for the calm scorer

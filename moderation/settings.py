@@ -97,6 +97,11 @@ def validated(overrides: Mapping[str, Any]) -> dict[str, dict[str, float]]:
 NEW_MEMBER_DAYS = 3
 POST_LIMITS = ((8, 10 * 60), (40, 60 * 60))
 NEW_MEMBER_POST_LIMITS = ((3, 10 * 60), (10, 60 * 60))
+# Edits (and a draft's new versions) are judged and scored like new posts, so they are
+# limited too: per member, generous for someone rephrasing, short for a flood; and per
+# post, so that one message cannot be rewritten endlessly.
+EDIT_LIMITS = ((12, 10 * 60), (60, 60 * 60))
+EDITS_PER_POST = ((10, 60 * 60),)
 # Reports: a burst of reports from one member is slowed down.
 REPORT_LIMITS = ((5, 10 * 60), (20, 24 * 60 * 60))
 

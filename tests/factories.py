@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import html
 import itertools
+from datetime import datetime, timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 
 from forum.accounts import services as accounts
 from forum.boards import services as posting
-from models import Board, Post, Thread, User, board_moderators, db
+from models import Board, Post, Thread, User, board_moderators, db, utcnow
 
 PASSWORD = "un mot de passe solide"
 _seq = itertools.count(1)
+
+
+def long_ago() -> datetime:
+    """A creation date for a seasoned member (past the new-member days)."""
+    return utcnow() - timedelta(days=30)
 
 
 def user(pseudonym: str | None = None, password: str = PASSWORD, **fields) -> User:  # type: ignore[no-untyped-def]

@@ -37,8 +37,18 @@ REFUSALS = {
         "You have posted a lot in a short time. Take a breath: you can post again in a few "
         "minutes. Your text is still below."
     ),
+    "edit_rate_limited": lambda: _(
+        "You have changed your messages many times in a short while. Take a breath: you can "
+        "save this version in a little while. Your text is still below."
+    ),
 }
-REFUSAL_STATUS = {"rate_limited": 429, "banned": 403, "muted": 403, "blocked": 403}
+REFUSAL_STATUS = {
+    "rate_limited": 429,
+    "edit_rate_limited": 429,
+    "banned": 403,
+    "muted": 403,
+    "blocked": 403,
+}
 
 
 def _page_number() -> int:

@@ -112,14 +112,22 @@ def active_sanction(user_id: int, board_id: int, kinds: tuple[str, ...]) -> Sanc
     )
 
 
-def check_limits(author: User, board: Board, *, rate_limits: bool = True) -> None:
-    """Refuse, before anything is stored, a member who is banned, muted, or posting too fast."""
+def check_limits(
+    author: User, board: Board, *, rate_limits: bool = True, new_version_of: Post | None = None
+) -> None:
+    """Refuse, before anything is stored, a member who is banned, muted, or posting too fast.
+
+    `new_version_of`: the post an edit (or a draft's next version) rewrites. Counted in the
+    database, so the limits hold across workers and processes."""
     sanction = active_sanction(author.id, board.id, ("ban", "mute"))
     if sanction is not None:
         raise Refused("banned" if sanction.kind == "ban" else "muted", sanction.until)
     if not rate_limits:
         return
     now = utcnow()
+    if new_version_of is not None:
+        _check_edits(author, new_version_of, now)
+        return
     limits = settings.NEW_MEMBER_POST_LIMITS if is_new_member(author, now) else settings.POST_LIMITS
     for most, seconds in limits:
         since = now - timedelta(seconds=seconds)
@@ -130,6 +138,26 @@ def check_limits(author: User, board: Board, *, rate_limits: bool = True) -> Non
         )
         if (recent or 0) >= most:
             raise Refused("rate_limited")
+
+
+def _check_edits(author: User, post: Post, now: datetime) -> None:
+    """New versions are counted by the rule steps' assessments of revisions after the
+    first: one per version sent, whatever became of it."""
+    versions = (
+        select(func.count())
+        .select_from(Assessment)
+        .join(Post, Post.id == Assessment.post_id)
+        .where(Assessment.source == "rules", Assessment.revision > 1)
+    )
+    for scope, limits in (
+        (Post.id == post.id, settings.EDITS_PER_POST),
+        (Post.author_id == author.id, settings.EDIT_LIMITS),
+    ):
+        for most, seconds in limits:
+            since = now - timedelta(seconds=seconds)
+            recent = db.session.scalar(versions.where(scope, Assessment.created_at > since))
+            if (recent or 0) >= most:
+                raise Refused("edit_rate_limited")
 
 
 def _first_posts_held(author: User, board: Board, post: Post) -> bool:

@@ -148,10 +148,9 @@ def _check(s: Submission) -> Board:
 def _limits(s: Submission, board: Board, in_crisis: bool) -> str | None:
     """Refuse a member who may not post now, unless the text is a crisis: then the
     refusal's reason comes back, for the rules to hold the post and tell moderators."""
-    is_edit = s.post is not None and s.post.status != PostStatus.DRAFT
     try:
-        # Edits are not counted against the posting rates (a new version is not a new post).
-        pipeline.check_limits(s.author, board, rate_limits=s.rate_limits and not is_edit)
+        # A new version (an edit, a draft's next one) is counted with the edits.
+        pipeline.check_limits(s.author, board, rate_limits=s.rate_limits, new_version_of=s.post)
     except pipeline.Refused as refused:
         if not in_crisis:
             raise Refused(refused.reason, refused.until) from None
