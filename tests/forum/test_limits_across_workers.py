@@ -113,6 +113,34 @@ class Server:
     port: int
     access_log: Path
 
+    @contextlib.contextmanager
+    def one_worker_held(self) -> Iterator[None]:
+        """Keep one sync worker busy (a request whose headers never end) until the block
+        ends: meanwhile every request goes to the other one."""
+        stalled = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        try:
+            stalled.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+            time.sleep(0.3)  # accepted before the next connection comes
+            yield
+        finally:
+            stalled.close()
+
+    def on_both_workers(self, first_half: Any, second_half: Any) -> None:
+        """Run `first_half()` on one worker and `second_half()` on the other, for sure: hold
+        worker A, run the first half (on B), hold B, release A, run the second half (on A)."""
+        holding_a = self.one_worker_held()
+        holding_a.__enter__()
+        try:
+            first_half()
+            with self.one_worker_held():
+                holding_a.__exit__(None, None, None)
+                holding_a = None
+                time.sleep(0.3)  # A is back at accept()
+                second_half()
+        finally:
+            if holding_a is not None:
+                holding_a.__exit__(None, None, None)
+
     def workers_of(self, method: str, path: str) -> set[str]:
         """The process ids of the workers that answered these requests."""
         lines = self.access_log.read_text().splitlines()
@@ -212,13 +240,20 @@ def test_wrong_passwords_are_counted_once_whichever_worker_answers(server: Serve
         db.session.remove()
         db.engine.dispose()
     statuses = []
-    for _ in range(PER_ACCOUNT_AND_CLIENT + 3):
-        status, headers, page = Browser(server.port).submit(
-            "/login", pseudonym="Galet", password="pas le bon mot de passe"
-        )
-        statuses.append(status)
-        if status == 429:
-            assert refused(status, headers, page)
+
+    def attempts(count: int) -> None:
+        for _ in range(count):
+            status, headers, page = Browser(server.port).submit(
+                "/login", pseudonym="Galet", password="pas le bon mot de passe"
+            )
+            statuses.append(status)
+            if status == 429:
+                assert refused(status, headers, page)
+
+    # Half of the guesses on each worker: counted in one process's memory, the second
+    # worker would start again from zero.
+    half = PER_ACCOUNT_AND_CLIENT // 2
+    server.on_both_workers(lambda: attempts(half), lambda: attempts(half + 3))
     assert statuses.index(429) == PER_ACCOUNT_AND_CLIENT  # the 11th attempt, not the 19th
     assert statuses == [400] * PER_ACCOUNT_AND_CLIENT + [429] * 3
     assert len(server.workers_of("POST", "/login")) == WORKERS, "one worker answered them all"
@@ -231,14 +266,19 @@ def test_wrong_passwords_are_counted_once_whichever_worker_answers(server: Serve
 
 def test_exactly_the_documented_number_of_accounts_from_one_address(server: Server):
     statuses = []
-    for bird in BIRDS:
-        response = Browser(server.port).submit(
-            "/register",
-            pseudonym=f"{bird} Tranquille",
-            password="une phrase de passe",
-            password_confirm="une phrase de passe",
-            accept_charter="y",
-        )
-        statuses.append(response[0])
+
+    def sign_ups(birds: list[str]) -> None:
+        for bird in birds:
+            response = Browser(server.port).submit(
+                "/register",
+                pseudonym=f"{bird} Tranquille",
+                password="une phrase de passe",
+                password_confirm="une phrase de passe",
+                accept_charter="y",
+            )
+            statuses.append(response[0])
+
+    half = REGISTRATIONS // 2 + 1
+    server.on_both_workers(lambda: sign_ups(BIRDS[:half]), lambda: sign_ups(BIRDS[half:]))
     assert statuses == [302] * REGISTRATIONS + [429] * (len(BIRDS) - REGISTRATIONS)
     assert len(server.workers_of("POST", "/register")) == WORKERS, "one worker answered them all"
