@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, event, text
@@ -49,6 +53,31 @@ def shared_path(*parts: str) -> Path:
             pytest.fail(f"{path} is missing, and CI=true requires it")
         pytest.skip(f"{path} is absent (shared material is not part of a clone)")
     return path
+
+
+@contextlib.contextmanager
+def locked_redis(url: str) -> Iterator[Any]:
+    """A Redis database of its own for one test: empty before and after, and ours alone
+    meanwhile (another test run on this machine waits for the file lock, which is released
+    even if this process dies). Skipped where Redis does not answer; a failure in CI."""
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+
+    lock_path = Path(tempfile.gettempdir()) / f"entrenous-tests-redis-{make_url(url).database}.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        connection = Redis.from_url(url, socket_connect_timeout=2)
+        try:
+            connection.flushdb()
+        except RedisDown:
+            if IN_CI:
+                pytest.fail(f"CI=true but Redis does not answer at {url}")
+            pytest.skip(f"Redis does not answer at {url}")
+        try:
+            yield connection
+        finally:
+            connection.flushdb()
+            connection.close()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -4,12 +4,9 @@ can turn against a member, and what they keep: no address, no pseudonym."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import re
-import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -20,13 +17,12 @@ from forum.accounts import recovery
 from models import RateLimitHit, User, db
 from moderation.workflow import jobs
 from tests import factories
-from tests.conftest import IN_CI, database_url, make_app
+from tests.conftest import database_url, locked_redis, make_app
 
 ON = {"RATE_LIMITS": "on"}
 # A Redis database of its own, flushed before and after each test that uses it, and held
 # by one test run at a time on this machine (a file lock, released even if pytest dies).
 REDIS_URL = "redis://127.0.0.1:6379/11"
-REDIS_LOCK = Path(tempfile.gettempdir()) / "entrenous-tests-redis-11.lock"
 ON_REDIS = {**ON, "REDIS_URL": REDIS_URL}
 DEAD_REDIS = "redis://127.0.0.1:9/0"
 limits_on = pytest.mark.parametrize("app", [ON], indirect=True)
@@ -115,26 +111,9 @@ def members(app):  # type: ignore[no-untyped-def]
         factories.user("Ruisseau")
 
 
-@contextlib.contextmanager
-def redis_11() -> Iterator[Redis]:
-    """Redis database 11, ours alone meanwhile (another test run on this machine waits for
-    the lock), empty before and after."""
-    from redis.exceptions import ConnectionError as RedisDown
-
-    with REDIS_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        try:
-            connection.flushdb()
-        except RedisDown:
-            if IN_CI:
-                pytest.fail(f"CI=true but Redis does not answer at {REDIS_URL}")
-            pytest.skip(f"Redis does not answer at {REDIS_URL}")
-        try:
-            yield connection
-        finally:
-            connection.flushdb()
-            connection.close()
+def redis_11() -> contextlib.AbstractContextManager[Redis]:
+    """Redis database 11, ours alone meanwhile, empty before and after."""
+    return locked_redis(REDIS_URL)
 
 
 @pytest.fixture(autouse=True)

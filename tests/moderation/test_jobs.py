@@ -28,7 +28,7 @@ from models import (
 from moderation import settings
 from moderation.workflow import jobs
 from tests import factories
-from tests.conftest import IN_CI, ROOT
+from tests.conftest import ROOT, locked_redis
 from tests.scorers import LEXICON
 
 SLOW = {"MODERATION_MODEL": "tests.scorers:Slow", "MODERATION_WAIT_SECONDS": 0.2}
@@ -216,20 +216,9 @@ def test_an_older_revision_left_awaiting_is_not_stale(lou_post):
 
 @pytest.fixture
 def redis7() -> Iterator[Any]:
-    """Redis database 7, empty before and after."""
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.flushdb()
-    except RedisDown:
-        if IN_CI:
-            pytest.fail(f"CI=true but Redis does not answer at {REDIS_URL}")
-        pytest.skip(f"Redis does not answer at {REDIS_URL}")
-    yield connection
-    connection.flushdb()
-    connection.close()
+    """Redis database 7, ours alone meanwhile, empty before and after."""
+    with locked_redis(REDIS_URL) as connection:
+        yield connection
 
 
 WORKER = """

@@ -8,7 +8,6 @@ and started again; a child process forked after the app was made.
 
 from __future__ import annotations
 
-import fcntl
 import http.client
 import http.cookiejar
 import logging
@@ -19,7 +18,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -39,7 +37,7 @@ from models import Assessment, ItemState, PostStatus, ReviewItem, db, utcnow
 from moderation import settings
 from moderation.workflow import jobs, queue
 from tests import factories
-from tests.conftest import IN_CI, ROOT, make_app
+from tests.conftest import ROOT, locked_redis, make_app
 from tests.moderation.test_jobs import HURTFUL, KIND, latest, lose_the_job, posted, status_of
 from tests.moderation.test_jobs import wait_for as wait_for_db
 from tests.scorers import LEXICON
@@ -48,7 +46,6 @@ WAIT = 90.0  # the longest any step may take before the test gives up
 SETTLED_WITHIN = 60.0  # the promise: after a crash or a restart, a lost post is settled by then
 DOWN = LEXICON | {"REDIS_URL": "redis://127.0.0.1:1/0", "MODERATION_WAIT_SECONDS": 0.1}
 REDIS_URL = "redis://127.0.0.1:6379/5"
-REDIS_LOCK = Path(tempfile.gettempdir()) / "entrenous-tests-redis-5.lock"
 NO_WORKER = LEXICON | {"REDIS_URL": REDIS_URL, "MODERATION_WAIT_SECONDS": 0.1}
 
 
@@ -192,24 +189,9 @@ def test_with_redis_down_a_web_process_still_opens_the_items_of_unscored_posts(a
 
 @pytest.fixture
 def redis5() -> Iterator[Any]:
-    """Redis database 5, empty before and after, and ours alone meanwhile (a file lock)."""
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-
-    with REDIS_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        try:
-            connection.flushdb()
-        except RedisDown:
-            if IN_CI:
-                pytest.fail(f"CI=true but Redis does not answer at {REDIS_URL}")
-            pytest.skip(f"Redis does not answer at {REDIS_URL}")
-        try:
-            yield connection
-        finally:
-            connection.flushdb()
-            connection.close()
+    """Redis database 5, ours alone meanwhile, empty before and after."""
+    with locked_redis(REDIS_URL) as connection:
+        yield connection
 
 
 @pytest.mark.parametrize("app", [NO_WORKER], indirect=True)

@@ -7,12 +7,10 @@ job, and workers are started again, on Redis database 3.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -27,11 +25,10 @@ from models import Assessment, Post, PostStatus, ReviewItem, Thread, db, set_wri
 from moderation import settings
 from moderation.workflow import jobs
 from tests import factories
-from tests.conftest import IN_CI, ROOT
+from tests.conftest import ROOT, locked_redis
 from tests.scorers import Steady
 
 REDIS_URL = "redis://127.0.0.1:6379/3"
-REDIS_LOCK = Path(tempfile.gettempdir()) / "entrenous-tests-redis-3.lock"
 STEADY = {
     "MODERATION_MODEL": "tests.scorers:Steady",
     "REDIS_URL": REDIS_URL,
@@ -47,25 +44,10 @@ WAIT = 120.0  # the longest any step may take before the test gives up
 
 @pytest.fixture
 def redis3() -> Iterator[Any]:
-    """Redis database 3, empty before and after, and ours alone meanwhile: another test
-    run on this machine waits for it (a file lock, released even if this process dies)."""
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-
-    with REDIS_LOCK.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-        try:
-            connection.flushdb()
-        except RedisDown:
-            if IN_CI:
-                pytest.fail(f"CI=true but Redis does not answer at {REDIS_URL}")
-            pytest.skip(f"Redis does not answer at {REDIS_URL}")
-        try:
-            yield connection
-        finally:
-            connection.flushdb()
-            connection.close()
+    """Redis database 3, ours alone meanwhile (another test run on this machine waits for
+    it), empty before and after."""
+    with locked_redis(REDIS_URL) as connection:
+        yield connection
 
 
 class Worker:
