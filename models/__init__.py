@@ -3,6 +3,7 @@
 from .account import Block, RecoveryCode, has_blocked
 from .base import Base, configure_sqlite, db, set_write_intent, utcnow, write_intent
 from .board import Board
+from .following import Follow, FollowMode, Notification, NotificationKind
 from .moderation import (
     Assessment,
     Decision,
@@ -26,6 +27,7 @@ from .post import (
     sync_thread,
 )
 from .rate_limit import RateLimitHit
+from .search import PG_CONFIG as SEARCH_CONFIG
 from .user import User, board_moderators
 
 __all__ = [
@@ -34,9 +36,13 @@ __all__ = [
     "Block",
     "Board",
     "Decision",
+    "Follow",
+    "FollowMode",
     "ItemKind",
     "ItemState",
     "Notice",
+    "Notification",
+    "NotificationKind",
     "Report",
     "ReviewItem",
     "Sanction",
@@ -48,6 +54,7 @@ __all__ = [
     "Reaction",
     "ReactionKind",
     "RecoveryCode",
+    "SEARCH_CONFIG",
     "Thread",
     "User",
     "board_moderators",

@@ -6,7 +6,18 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, case, update
+from sqlalchemy import (
+    Boolean,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    case,
+    false,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, db, utcnow
@@ -53,6 +64,9 @@ class Thread(Base):
         # The home page: each board's latest activity.
         Index("ix_threads_board_activity", "board_id", "status", "last_activity_at"),
         Index("ix_threads_author", "author_id"),
+        # "Sans réponse": first messages still waiting for a reply, newest first.
+        Index("ix_threads_unanswered", "status", "reply_count", "created_at"),
+        Index("ix_threads_board_unanswered", "board_id", "status", "reply_count", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,6 +116,9 @@ class Post(Base):
     # The revision on which a person (moderators, reports) last decided: a scoring job for
     # that revision only records its verdict, it never changes what readers see.
     decided_revision: Mapped[int | None] = mapped_column(Integer)
+    # The crisis rule recognised distress in a version of this post (it stays set): the
+    # page offers no "Bravo" under it, and the crisis lines stay near it.
+    in_crisis: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     thread: Mapped[Thread] = relationship(lazy="raise")
     author: Mapped[User | None] = relationship(lazy="raise")
