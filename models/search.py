@@ -21,28 +21,30 @@ from .post import Post, Thread
 
 PG_CONFIG = "entrenous_fr"
 
+# Fixed names only (never input): the f-strings below build DDL, not queries.
+INDEXED = (("post", "posts", "body"), ("thread", "threads", "title"))
 SQLITE_CREATE = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {name}_search USING fts5(
         {column}, content='{table}', content_rowid='id',
         tokenize="unicode61 remove_diacritics 2")"""
-    for name, table, column in (("post", "posts", "body"), ("thread", "threads", "title"))
+    for name, table, column in INDEXED
 ] + [
     statement
-    for name, table, column in (("post", "posts", "body"), ("thread", "threads", "title"))
+    for name, table, column in INDEXED
     for statement in (
         f"""CREATE TRIGGER IF NOT EXISTS {name}_search_insert AFTER INSERT ON {table} BEGIN
             INSERT INTO {name}_search(rowid, {column}) VALUES (new.id, new.{column});
-        END""",
+        END""",  # noqa: S608
         f"""CREATE TRIGGER IF NOT EXISTS {name}_search_delete AFTER DELETE ON {table} BEGIN
             INSERT INTO {name}_search({name}_search, rowid, {column})
             VALUES ('delete', old.id, old.{column});
-        END""",
+        END""",  # noqa: S608
         f"""CREATE TRIGGER IF NOT EXISTS {name}_search_update AFTER UPDATE OF {column} ON {table}
         BEGIN
             INSERT INTO {name}_search({name}_search, rowid, {column})
             VALUES ('delete', old.id, old.{column});
             INSERT INTO {name}_search(rowid, {column}) VALUES (new.id, new.{column});
-        END""",
+        END""",  # noqa: S608
     )
 ]
 SQLITE_REBUILD = [
@@ -85,7 +87,7 @@ BEGIN
     END IF;
 END
 $$
-"""
+"""  # noqa: S608
 PG_INDEXES_CREATE = [
     f"CREATE INDEX IF NOT EXISTS ix_posts_search ON posts "
     f"USING gin (to_tsvector('{PG_CONFIG}'::regconfig, body))",
