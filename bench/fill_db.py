@@ -53,6 +53,18 @@ END = datetime(2026, 11, 15, 12, 0, 0)  # fixed, so the data does not depend on 
 SPAN = timedelta(days=3 * 365)
 BATCH = 20_000
 
+# The search benchmark's words: one in nearly every post, one in about a post in a thousand,
+# and a phrase of two common words that about one post in seventy holds.
+COMMON_WORD = "jamais"
+COMMON_PHRASE = "angoisse moment"
+RARE_WORD = "kinésithérapeute"
+RARE_SENTENCE = "Mon kinésithérapeute m'a écouté longtemps."
+RARE_SHARE = 0.001
+# The member whose "Mes fils" and notifications are measured (member 1 is the admin).
+READER = 2
+FOLLOWED = 200
+NOTIFIED_PER_THREAD = 5
+
 WORDS = (
     "je",
     "tu",
@@ -578,6 +590,11 @@ def fill(args: argparse.Namespace) -> dict:
 
     bodies = make_bodies(rng, 400)
     log("400 bodies rendered with forum.markup.render_markdown", started)
+    # A word that only about one post in a thousand holds: the search benchmark's rare word.
+    rare_bodies = [
+        (markdown + f"\n\n{RARE_SENTENCE}", html + f"\n<p>{RARE_SENTENCE}</p>")
+        for markdown, html in make_bodies(rng, 20)
+    ]
 
     thread_authors = [rng.choices(member_ids, cum_weights=member_cum)[0] for _ in range(n_threads)]
     warned = {i for i in range(n_threads) if rng.random() < 0.03}
@@ -600,7 +617,8 @@ def fill(args: argparse.Namespace) -> dict:
                 author = rng.choices(member_ids, cum_weights=member_cum)[0]
                 warning = rng.choice(WARNINGS) if rng.random() < 0.02 else None
             depth_of[i][j], path_of[i][j] = depth, path
-            body, html = bodies[rng.randrange(len(bodies))]
+            pool = rare_bodies if rng.random() < RARE_SHARE else bodies
+            body, html = pool[rng.randrange(len(pool))]
             batch.append(
                 {
                     "id": pid,
@@ -692,6 +710,41 @@ def fill(args: argparse.Namespace) -> dict:
         timings["reactions"] = time.perf_counter() - t0
         log(f"{len(reaction_rows)} reactions inserted", started)
 
+        # One member who follows 200 threads: "Mes fils" and notifications are measured as
+        # them. The newest posts of each followed thread notified them; the last few are
+        # unread, and a few threads have messages since their last visit.
+        t0 = time.perf_counter()
+        followed = sorted(rng.sample(range(n_threads), k=min(FOLLOWED, n_threads)))
+        follow_rows, notification_rows = [], []
+        for k, i in enumerate(followed):
+            ids = local_ids[i]
+            unread = 2 if k % 10 == 0 else 0
+            follow_rows.append(
+                {
+                    "user_id": READER,
+                    "thread_id": i + 1,
+                    "mode": "follow",
+                    "last_read_post_id": ids[max(0, len(ids) - 1 - unread)],
+                    "created_at": at(created[i]),
+                }
+            )
+            for pid in ids[-NOTIFIED_PER_THREAD:]:
+                t = at(timeline[pid - 1][0])
+                notification_rows.append(
+                    {
+                        "user_id": READER,
+                        "post_id": pid,
+                        "kind": "thread",
+                        "created_at": t,
+                        "read_at": None if pid in ids[len(ids) - unread :] else t,
+                    }
+                )
+        conn.execute(insert(tables["follows"]), follow_rows)
+        for k in range(0, len(notification_rows), BATCH):
+            conn.execute(insert(tables["notifications"]), notification_rows[k : k + BATCH])
+        timings["follows"] = time.perf_counter() - t0
+        log(f"{len(follow_rows)} follows, {len(notification_rows)} notifications inserted", started)
+
     t0 = time.perf_counter()
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
@@ -734,6 +787,17 @@ def fill(args: argparse.Namespace) -> dict:
             "pages": math.ceil(busiest_threads / THREADS_PER_PAGE),
         },
         "member_password": MEMBER_PASSWORD,
+        "reader": {
+            "pseudonym": members[READER - 1]["pseudonym"],
+            "follows": len(follow_rows),
+            "notifications": len(notification_rows),
+        },
+        "search": {
+            "common": COMMON_WORD,
+            "rare": RARE_WORD,
+            "phrase": COMMON_PHRASE,
+            "board_slug": boards[busiest]["slug"],
+        },
         "fill_seconds": round(total_seconds, 1),
         "timings": {k: round(v, 2) for k, v in timings.items()},
         "db_bytes": db_file.stat().st_size if db_file else None,

@@ -32,6 +32,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -144,7 +145,12 @@ def schema_drift(url: str) -> list[str]:
             if columns != set(table.c.keys()):
                 problems.append(f"columns of {table.name}: {sorted(columns ^ set(table.c.keys()))}")
             indexes = inspector.get_indexes(table.name)
-            have = {(i["name"], tuple(i["column_names"])) for i in indexes}
+            # The full-text indexes are made by models.search, outside the table definitions.
+            have = {
+                (i["name"], tuple(i["column_names"]))
+                for i in indexes
+                if i["name"] not in ("ix_posts_search", "ix_threads_search")
+            }
             want = {(i.name, tuple(c.name for c in i.columns)) for i in table.indexes}
             if have != want:
                 problems.append(
@@ -225,12 +231,51 @@ def stop_gunicorn(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-def get(port: int, path: str, timeout: float = 30.0) -> tuple[int, bytes, dict[str, str]]:
+def get(
+    port: int, path: str, timeout: float = 30.0, cookie: str | None = None
+) -> tuple[int, bytes, dict[str, str]]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    headers = {"Accept-Language": "fr"}
+    if cookie:
+        headers["Cookie"] = cookie
     try:
-        conn.request("GET", path, headers={"Accept-Language": "fr"})
+        conn.request("GET", path, headers=headers)
         response = conn.getresponse()
         return response.status, response.read(), {k.lower(): v for k, v in response.getheaders()}
+    finally:
+        conn.close()
+
+
+def member_cookie(port: int, pseudonym: str, password: str) -> str:
+    """Signs in through the real form (CSRF token included) and returns the session cookie."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/login", headers={"Accept-Language": "fr"})
+        response = conn.getresponse()
+        page = response.read().decode()
+        cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        if token is None:
+            raise SystemExit("no CSRF token on /login")
+        body = urlencode(
+            {"csrf_token": token.group(1), "pseudonym": pseudonym, "password": password}
+        )
+        conn.request(
+            "POST",
+            "/login",
+            body=body,
+            headers={
+                "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept-Language": "fr",
+            },
+        )
+        response = conn.getresponse()
+        response.read()
+        signed_in = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+        if response.status != 302 or not signed_in:
+            raise SystemExit(f"signing in as {pseudonym} answered {response.status}")
+        return signed_in
     finally:
         conn.close()
 
@@ -348,7 +393,9 @@ def parse_wrk(output: str) -> dict:
     return result
 
 
-def run_wrk(url: str, duration: float, connections: int, threads: int) -> tuple[str, float]:
+def run_wrk(
+    url: str, duration: float, connections: int, threads: int, cookie: str | None = None
+) -> tuple[str, float]:
     """wrk's output and the CPU seconds wrk itself used."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     command = [
@@ -359,6 +406,7 @@ def run_wrk(url: str, duration: float, connections: int, threads: int) -> tuple[
         "--latency",
         "-H",
         "Accept-Language: fr",
+        *(["-H", f"Cookie: {cookie}"] if cookie else []),
         url,
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
@@ -540,18 +588,39 @@ def measure(args: argparse.Namespace, fixture: dict) -> dict:
     board = fixture["busiest_board"]
     thread = fixture["big_thread"]
     board_pages, last = page_counts(fixture)
+    if "search" not in fixture or "reader" not in fixture:
+        raise SystemExit("The fixture predates search and notifications: run without --reuse")
+    words = fixture["search"]
     pages = [
         ("home", "home", "/"),
         ("board_1", "board page 1", f"/boards/{board['slug']}"),
         ("board_200", "board page 200", f"/boards/{board['slug']}?page=200"),
         ("thread_1", "thread page 1", f"/threads/{thread['id']}"),
         ("thread_last", f"thread last page ({last})", f"/threads/{thread['id']}?page={last}"),
+        ("search_common", "search, a common word", "/search?" + urlencode({"q": words["common"]})),
+        ("search_rare", "search, a rare word", "/search?" + urlencode({"q": words["rare"]})),
+        (
+            "search_phrase",
+            "search, a phrase",
+            "/search?" + urlencode({"q": f'"{words["phrase"]}"'}),
+        ),
+        (
+            "search_board",
+            "search, one board",
+            "/search?" + urlencode({"q": words["common"], "board": words["board_slug"]}),
+        ),
+        ("my_threads", "Mes fils (200 followed)", "/me/threads"),
+        ("notifications", "notifications (member)", "/me/notifications"),
     ]
+    as_member = {"my_threads", "notifications"}
     if board_pages < 200:
         raise SystemExit(f"board {board['slug']} has {board_pages} pages, fewer than 200")
     # 2,001 posts leave a single post on the last page (at 25 or 50 per page): page last-1,
     # the last *full* page, is the fair comparison with page 1. Reported as an extra row.
-    if last > 2 and not args.no_extra:
+    if args.only:
+        wanted = set(args.only.split(","))
+        pages = [p for p in pages if p[0] in wanted]
+    if last > 2 and not args.no_extra and not args.only:
         pages.append(
             (
                 "thread_last_full",
@@ -572,8 +641,14 @@ def measure(args: argparse.Namespace, fixture: dict) -> dict:
         workers = worker_pids(proc.pid)
         say(f"gunicorn master {proc.pid}, workers {workers}, on 127.0.0.1:{port}")
         cookies = {}
+        session = (
+            member_cookie(port, fixture["reader"]["pseudonym"], fixture["member_password"])
+            if any(key in as_member for key, *_ in pages)
+            else None
+        )
+        cookie_of = {key: session if key in as_member else None for key, *_ in pages}
         for key, _label, path in pages:
-            status, body, headers = get(port, path)
+            status, body, headers = get(port, path, cookie=cookie_of[key])
             if status != 200:
                 raise SystemExit(f"GET {path} answered {status}, not 200")
             cookies[key] = "set-cookie" in headers
@@ -584,13 +659,15 @@ def measure(args: argparse.Namespace, fixture: dict) -> dict:
         base = f"http://127.0.0.1:{port}"
         for key, label, path in pages:
             if args.warmup > 0:
-                run_wrk(base + path, args.warmup, args.connections, args.wrk_threads)
+                run_wrk(
+                    base + path, args.warmup, args.connections, args.wrk_threads, cookie_of[key]
+                )
             workers = worker_pids(proc.pid)
             load = os.getloadavg()[0]
             cpu_before = sum(cpu_seconds(p) for p in workers) + cpu_seconds(proc.pid)
             busy_before = busy_seconds()
             output, wrk_cpu = run_wrk(
-                base + path, args.duration, args.connections, args.wrk_threads
+                base + path, args.duration, args.connections, args.wrk_threads, cookie_of[key]
             )
             busy = busy_seconds() - busy_before
             cpu_after = sum(cpu_seconds(p) for p in worker_pids(proc.pid) if p in workers)
@@ -666,6 +743,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
     parser.add_argument("--no-extra", action="store_true", help="skip the last-full-page row")
+    parser.add_argument(
+        "--only", default="", help="measure only these pages (keys, comma-separated)"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     args.database_url = absolute_url(args.database_url)
