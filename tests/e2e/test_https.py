@@ -27,7 +27,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from tests.conftest import IN_CI, ROOT
-from tests.e2e.test_newcomer import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
