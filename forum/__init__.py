@@ -32,7 +32,10 @@ def init_app(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .accounts.services import load_user
     from .boards import bp as boards_bp
+    from .following import bp as following_bp
+    from .following import events as following_events
     from .review import bp as review_bp
+    from .search import bp as search_bp
 
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -59,11 +62,14 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    following_events.init_app()
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(boards_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(following_bp)
+    app.register_blueprint(search_bp)
 
     @app.before_request
     def _declare_write_intent() -> None:

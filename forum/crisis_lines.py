@@ -8,6 +8,7 @@ browser says nothing, or says it wrongly, still finds their own line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,9 +19,19 @@ from flask_babel.speaklater import LazyString
 
 @dataclass(frozen=True)
 class Number:
-    number: str
+    number: str  # as written for people ("09 72 39 40 50", "1 866 APPELLE")
     name: str = ""  # the service's own name, before the number ("SOS Amitié")
     note: str | LazyString = ""  # in brackets after the number
+    dial: str = ""  # what a phone dials, when the number's letters or prefix differ
+
+    @property
+    def tel(self) -> str:
+        """The `tel:` link a phone opens (digits and "+" only), or "" for a number a phone
+        cannot dial as written (a website, an SMS keyword)."""
+        digits = self.dial or self.number.replace(" ", "")
+        if not re.fullmatch(r"\+?[0-9]+", digits):
+            return ""
+        return f"tel:{digits}"
 
 
 @dataclass(frozen=True)
@@ -35,11 +46,14 @@ LINES = (
     Line(
         "FR",
         _l("France:"),
-        (Number("3114", note=_l("suicide prevention")), Number("09 72 39 40 50", "SOS Amitié")),
+        (
+            Number("3114", note=_l("suicide prevention")),
+            Number("09 72 39 40 50", "SOS Amitié", dial="+33972394050"),
+        ),
     ),
     Line("BE", _l("Belgium:"), (Number("0800 32 123"),)),
     Line("CH", _l("Switzerland:"), (Number("143", note="La Main Tendue"),)),
-    Line("QC", _l("Québec:"), (Number("1 866 APPELLE", note="277-3553"),)),
+    Line("QC", _l("Québec:"), (Number("1 866 APPELLE", note="277-3553", dial="+18662773553"),)),
     Line("NA", _l("Canada and the United States:"), (Number("988"),)),
 )
 # Always last: it is not a region's line but the one for immediate danger.

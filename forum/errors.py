@@ -206,6 +206,7 @@ def _unavailable(reason: str):  # type: ignore[no-untyped-def]
             retype=any(f.kind == "secret" for f in fields),
             action=_same_url(),
             unread_notices=lambda: 0,  # the header's count would ask the database
+            unread_total=lambda: 0,
         )
         response = make_response(page)
         response.headers["Cache-Control"] = "no-store"  # the member's words, theirs alone

@@ -40,7 +40,8 @@ def home():  # type: ignore[no-untyped-def]
         for theme, items in groupby(rows, key=lambda r: r[0].theme)
     ]
     groups.sort(key=lambda g: min(r[0].position for r in g[2]))
-    return render_template("pages/home.html", groups=groups)
+    waiting = queries.unanswered_count(current_user)
+    return render_template("pages/home.html", groups=groups, unanswered=waiting)
 
 
 @bp.route("/charter")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_timedelta
 from flask import Flask, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,6 +20,7 @@ from werkzeug.routing import IntegerConverter
 from models import utcnow
 from moderation.workflow.decisions import unread_notices
 
+from .following.badge import unread_total
 from .i18n import LANGUAGES, select_locale
 from .moderation_labels import REPORT_REASONS
 
@@ -47,7 +49,9 @@ def post_labels() -> dict[str, Any]:
         "deleted": _("Message deleted by its author."),
         "hidden": _("This message is hidden while moderators review it."),
         "removed": _("This message was removed by the moderators."),
-        "reactions": _("Reactions"),
+        # Filled in per post (the `format` filter): each post's reactions get their own name.
+        "reactions_of": _("Reactions to the message of %(name)s (message %(number)s)"),
+        "reactions_to": _("Reactions to message %(number)s"),
         "reaction_kinds": [(kind, str(label)) for kind, label in REACTION_LABELS.items()],
         "reply": _("Reply"),
         "edit": _("Edit"),
@@ -105,8 +109,35 @@ def ago(moment: datetime | None) -> str:
     return _ago_text(str(get_locale()), unit, max(1, round(seconds / size)))
 
 
+@lru_cache(maxsize=16)
+def _when_pattern(locale: str) -> str:
+    """The locale's long date and short time, joined as the locale joins them."""
+    parsed = Locale.parse(locale)
+    joined = str(parsed.datetime_formats["long"])
+    return joined.replace("{1}", parsed.date_formats["long"].pattern).replace(
+        "{0}", parsed.time_formats["short"].pattern
+    )
+
+
 def when(moment: datetime | None) -> str:
-    return format_datetime(moment, "medium") if moment else ""
+    """ "20 novembre 2026, 14:03" / "November 20, 2026, 2:03 PM", in the site's time zone."""
+    return format_datetime(moment, _when_pattern(str(get_locale()))) if moment else ""
+
+
+def day(moment: date | datetime | None) -> str:
+    """ "20 novembre 2026" / "November 20, 2026", the day in the site's time zone."""
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        moment = to_user_timezone(moment).date()
+    return format_date(moment, "long")
+
+
+def decimal(value: float | None, digits: int = 2) -> str:
+    """ "0,02" / "0.02": a score or a weight as the reader writes numbers."""
+    if value is None:
+        return ""
+    return format_decimal(value, "#,##0." + "0" * digits if digits else "#,##0")
 
 
 def stored_html(html: str) -> Markup:
@@ -120,10 +151,14 @@ def _unread_notices() -> int:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
-    app.jinja_env.filters.update(ago=ago, when=when, stored_html=stored_html)
+    app.jinja_env.filters.update(
+        ago=ago, when=when, day=day, decimal=decimal, stored_html=stored_html
+    )
     app.jinja_env.globals.update(
         reaction_labels=REACTION_LABELS, post_labels=post_labels, unread_notices=_unread_notices
     )
+    # The header's one badge: moderation notices and notifications, in one query.
+    app.jinja_env.globals.update(unread_total=unread_total)
     app.jinja_env.undefined = StrictUndefined
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

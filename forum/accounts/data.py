@@ -15,6 +15,7 @@ from models import (
     Block,
     Board,
     Decision,
+    Follow,
     ItemState,
     Notice,
     PendingRevision,
@@ -94,6 +95,11 @@ def export(user: User) -> dict[str, Any]:
     votes = db.session.scalars(
         select(Vote).where(Vote.moderator_id == user.id).order_by(Vote.id)
     ).all()
+    # The threads the member chose to follow or mute (notifications are others' words:
+    # they are not exported, and go with the account).
+    follows = db.session.scalars(
+        select(Follow).where(Follow.user_id == user.id).order_by(Follow.thread_id)
+    ).all()
     return {
         "format": FORMAT_VERSION,
         "exported_at": _when(utcnow()),
@@ -157,6 +163,10 @@ def export(user: User) -> dict[str, Any]:
             for r in reports
         ],
         "blocked_members": [name for _, name in blocked_members(user)],
+        "follows": [
+            {"thread_id": f.thread_id, "mode": f.mode.value, "created_at": _when(f.created_at)}
+            for f in follows
+        ],
         "notices": [
             {
                 "board": boards_by_id.get(d.board_id),

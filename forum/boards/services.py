@@ -145,6 +145,8 @@ def toggle_reaction(user: User, post: Post, kind: ReactionKind) -> bool:
     """Add the reaction, or take it back if it was there. Returns whether it is now there."""
     if post.status != PostStatus.PUBLISHED or post.deleted_at is not None:
         raise PostingRefused("not_reactable")
+    if kind == ReactionKind.BRAVO and post.in_crisis:
+        raise PostingRefused("not_reactable")  # no "well done" under a cry for help
     removed = db.session.execute(
         delete(Reaction).where(
             Reaction.post_id == post.id, Reaction.user_id == user.id, Reaction.kind == kind

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -10,10 +19,13 @@ from wtforms.validators import ValidationError
 
 from models import Board, Post, PostStatus, ReactionKind, Thread, db
 from moderation.workflow import lifecycle, reports
-from moderation.workflow.pipeline import Action
+from moderation.workflow.pipeline import Action, held_posts_left
 
+from ..following import badge as following
+from ..following import services as following_services
 from ..forms import EmptyForm
 from ..permissions import can_edit_post, can_read_board, can_see_post, is_author
+from ..templating import REACTION_LABELS
 from . import bp, queries, services
 from .forms import EditForm, ReactForm, ReplyForm, ReportForm, ThreadForm
 
@@ -56,16 +68,25 @@ def _page_number() -> int:
     return int(raw) if raw.isdigit() and len(raw) < 9 else 0
 
 
+def _locked(board: Board) -> None:
+    """A visitor at the door of a members-only board: what the space is and how to come in
+    (its name and description are listed on the home page too; never a thread's title)."""
+    page = render_template("boards/locked.html", board=board, next_path=request.path)
+    abort(make_response(page, 403))
+
+
 def _board_or_404(slug: str) -> Board:
     board = db.one_or_404(select(Board).where(Board.slug == slug))
     if not can_read_board(current_user, board):
-        abort(404)  # members-only boards are not revealed
+        _locked(board)
     return board
 
 
 def _thread_or_404(thread_id: int) -> Thread:
     thread = db.get_or_404(Thread, thread_id)
     if not queries.readable_thread(thread, current_user):
+        if thread.status == PostStatus.PUBLISHED and not can_read_board(current_user, thread.board):
+            _locked(thread.board)
         abort(404)
     return thread
 
@@ -86,19 +107,39 @@ def _own_draft(draft_id: int | None, thread_id: int | None = None) -> Post | Non
     return post if thread_id is None or post.thread_id == thread_id else None
 
 
-def _after_posting(outcome: services.Outcome):  # type: ignore[no-untyped-def]
-    """Where the author lands: their post, or first the crisis lines when they may need them."""
+def near_post(post_id: int, category: str = "info") -> str:
+    """A flash category that base.html shows beside the post (`id="post-N"`) when the
+    page shows it, at the top of the page otherwise."""
+    return f"{category} post-{post_id}"
+
+
+def _after_posting(outcome: services.Outcome, first: bool = False):  # type: ignore[no-untyped-def]
+    """Where the author lands: their post, or first the crisis lines when they may need them.
+    `first`: the post was not published before (a new one, or a draft sent again)."""
     post = outcome.post
-    if post.status == PostStatus.PENDING:
-        flash(_("Your message is kept and will be visible once a moderator has read it."), "info")
+    # Told beside the post, where the page scrolls; the crisis lines come first, at the top.
+    where = "info" if outcome.verdict.crisis else near_post(post.id)
+    if post.status == PostStatus.PENDING and "new_member" in outcome.verdict.reasons:
+        flash(
+            _(
+                "Thank you. On this space, the first messages of a new member are read by a "
+                "volunteer before they appear: it is how we welcome everyone. Yours is kept, and "
+                "until then only you and the moderators see it."
+            ),
+            where,
+        )
+    elif post.status == PostStatus.PENDING:
+        flash(_("Your message is kept and will be visible once a moderator has read it."), where)
     elif outcome.verdict.action == Action.HOLD and not post.is_deleted:
         flash(
             _(
                 "Your new version is kept and will replace the current one once a moderator "
                 "has read it."
             ),
-            "info",
+            where,
         )
+    elif first and post.status == PostStatus.PUBLISHED:
+        flash(_("Your message is posted.") if post.is_root else _("Your reply is posted."), where)
     if outcome.verdict.crisis:
         flash(_("Thank you for writing. You are not alone."), "crisis")
         number = queries.page_of_post(post, current_user)
@@ -125,6 +166,7 @@ def _submit(form, draft: Post | None, create, title: str | None = None):  # type
     Returns (redirect, None, None) when it is posted, or (None, status, verdict) when the
     composer comes back with the text intact: refused, nudged or warned.
     """
+    first = draft is None or draft.status == PostStatus.DRAFT
     try:
         if draft is None:
             outcome = create()
@@ -142,7 +184,7 @@ def _submit(form, draft: Post | None, create, title: str | None = None):  # type
         form.draft.data = outcome.post.id
         form.confirm.data = False
         return None, 200, outcome.verdict
-    return _after_posting(outcome), None, None
+    return _after_posting(outcome, first), None, None
 
 
 @bp.route("/boards/<slug>")
@@ -152,7 +194,27 @@ def board(slug: str):  # type: ignore[no-untyped-def]
         page = queries.board_page(board, _page_number(), current_user)
     except queries.PageNotFound:
         abort(404)
-    return render_template("boards/board.html", view=page, board=board)
+    waiting = queries.unanswered_count(current_user, board)
+    return render_template("boards/board.html", view=page, board=board, unanswered=waiting)
+
+
+def _unanswered(board: Board | None):  # type: ignore[no-untyped-def]
+    try:
+        page = queries.unanswered_page(current_user, _page_number(), board)
+    except queries.PageNotFound:
+        abort(404)
+    return render_template("boards/unanswered.html", view=page, board=board)
+
+
+@bp.route("/unanswered")
+def unanswered():  # type: ignore[no-untyped-def]
+    """First messages still waiting for a reply, across the boards the reader may read."""
+    return _unanswered(None)
+
+
+@bp.route("/boards/<slug>/unanswered")
+def board_unanswered(slug: str):  # type: ignore[no-untyped-def]
+    return _unanswered(_board_or_404(slug))
 
 
 @bp.route("/boards/<slug>/new", methods=["GET", "POST"])
@@ -183,7 +245,11 @@ def new_thread(slug: str):  # type: ignore[no-untyped-def]
         if posted:
             return posted
     return render_template(
-        "boards/new_thread.html", form=form, board=board, verdict=verdict
+        "boards/new_thread.html",
+        form=form,
+        board=board,
+        verdict=verdict,
+        holds_left=held_posts_left(current_user, board),
     ), status
 
 
@@ -194,12 +260,17 @@ def thread(thread_id: int):  # type: ignore[no-untyped-def]
         view = queries.thread_page(thread, _page_number(), current_user)
     except queries.PageNotFound:
         abort(404)
-    return render_template(
+    follow = following.visit(thread, [item.post.id for item in view.posts])
+    page = render_template(
         "boards/thread.html",
         view=view,
         # Only members get a form (and so a CSRF token): visitors carry no cookie.
         reply_form=ReplyForm() if current_user.is_authenticated else None,
+        follow=follow,
     )
+    if follow is not None:
+        following_services.record_visit(current_user.id, follow)  # seen once shown
+    return page
 
 
 def _answerable(post_id: int | None, thread: Thread) -> Post | None:
@@ -248,7 +319,12 @@ def reply(thread_id: int):  # type: ignore[no-untyped-def]
         if posted:
             return posted
     return render_template(
-        "boards/reply.html", form=form, thread=thread, parent=parent, verdict=verdict
+        "boards/reply.html",
+        form=form,
+        thread=thread,
+        parent=parent,
+        verdict=verdict,
+        holds_left=held_posts_left(current_user, thread.board),
     ), status
 
 
@@ -298,8 +374,11 @@ def delete(post_id: int):  # type: ignore[no-untyped-def]
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.delete_post(post)
-    flash(_("Your message is deleted. Its place stays so that replies keep their context."), "info")
-    return redirect(url_for("boards.thread", thread_id=post.thread_id))
+    flash(
+        _("Your message is deleted. Its place stays so that replies keep their context."),
+        near_post(post.id),
+    )
+    return redirect(url_for("boards.post", post_id=post.id))
 
 
 @bp.route("/posts/<id:post_id>/react", methods=["POST"])
@@ -310,9 +389,17 @@ def react(post_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.toggle_reaction(current_user, post, ReactionKind(form.kind.data))
+        added = services.toggle_reaction(current_user, post, ReactionKind(form.kind.data))
     except services.PostingRefused as refused:
-        flash(REFUSALS[refused.reason](), "error")
+        flash(REFUSALS[refused.reason](), near_post(post.id, "error"))
+    else:
+        label = str(REACTION_LABELS[ReactionKind(form.kind.data)])
+        flash(
+            _("Your “%(reaction)s” is added.", reaction=label)
+            if added
+            else _("Your “%(reaction)s” is withdrawn.", reaction=label),
+            near_post(post.id),
+        )
     return redirect(url_for("boards.post", post_id=post.id))
 
 
@@ -346,7 +433,7 @@ def report(post_id: int):  # type: ignore[no-untyped-def]
             rate_limits=current_app.config.get("RATE_LIMITS", "on") != "off",
         )
     except reports.ReportRefused as refused:
-        flash(REPORT_REFUSALS[refused.reason](), "error")
+        flash(REPORT_REFUSALS[refused.reason](), near_post(post.id, "error"))
     else:
-        flash(_("Thank you. The moderators will read this message with care."), "info")
+        flash(_("Thank you. The moderators will read this message with care."), near_post(post.id))
     return redirect(url_for("boards.post", post_id=post.id))

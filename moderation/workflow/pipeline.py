@@ -160,21 +160,35 @@ def _check_edits(author: User, post: Post, now: datetime) -> None:
                 raise Refused("edit_rate_limited")
 
 
-def _first_posts_held(author: User, board: Board, post: Post) -> bool:
-    if board.new_member_holds <= 0:
-        return False
-    published = db.session.scalar(
+def _published_on_board(author: User, board: Board, other_than: int | None = None) -> int:
+    """How many of the member's posts on the board are published (`other_than` aside)."""
+    query = (
         select(func.count())
         .select_from(Post)
         .join(Thread, Thread.id == Post.thread_id)
         .where(
             Thread.board_id == board.id,
             Post.author_id == author.id,
-            Post.id != post.id,
             Post.status == PostStatus.PUBLISHED,
         )
     )
-    return (published or 0) < board.new_member_holds
+    if other_than is not None:
+        query = query.where(Post.id != other_than)
+    return db.session.scalar(query) or 0
+
+
+def _first_posts_held(author: User, board: Board, post: Post) -> bool:
+    if board.new_member_holds <= 0:
+        return False
+    return _published_on_board(author, board, post.id) < board.new_member_holds
+
+
+def held_posts_left(author: User, board: Board) -> int:
+    """How many of the member's next posts on the board will wait for a moderator because
+    they are new here (0: none). A crisis text is never held for that reason."""
+    if board.new_member_holds <= 0:
+        return 0
+    return max(0, board.new_member_holds - _published_on_board(author, board))
 
 
 def _edit_was_requested(post: Post) -> bool:
@@ -226,6 +240,10 @@ def review(
     withdraws one that opened before the nudge): drafts are private.
     """
     in_crisis = crisis.detect(text)
+    if in_crisis:
+        # Marks the post for good (an edit never clears it): readers are not offered
+        # "bravo" under a cry for help.
+        post.in_crisis = True
     findings = privacy.find(text)
     if findings and not confirmed and not in_crisis:
         verdict = Verdict(

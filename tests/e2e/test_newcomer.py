@@ -36,8 +36,9 @@ def test_newcomer_signs_up_is_approved_by_a_moderator_and_replies_to_a_reply(liv
     page.click("button:has-text('Publier')")
     assert "/threads/" in page.url
     assert page.locator("article.post.depth-0 strong").inner_text() == "toutes et tous"
-    # A newcomer's first post waits for a moderator; they see it, marked as such.
-    assert "visible dès qu'un modérateur l'aura lu" in page.inner_text("body")
+    # A newcomer's first post waits for a moderator; they see it, marked as such, and why,
+    # beside the post.
+    assert page.locator("article.post.depth-0 + .beside-post[role=status]").count() == 1
     assert page.locator("#reply").count() == 0
 
     # A volunteer moderator opens it from the queue and approves it.

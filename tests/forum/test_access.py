@@ -51,21 +51,27 @@ PRIVATE_PAGES = [
 
 
 @pytest.mark.parametrize("url", PRIVATE_PAGES)
-def test_members_only_pages_do_not_exist_for_visitors(client, private, url):
+def test_members_only_pages_are_a_locked_door_for_visitors(client, private, url):
+    """The space is named, with a way in; nothing of what is written there shows."""
+    path = url.format(**private).split("?")[0]
     response = client.get(url.format(**private))
-    assert response.status_code == 404
+    assert response.status_code == 403
     page = factories.text(response)
-    assert "Sujet confidentiel" not in page and "Cercle privé" not in page
+    assert "Cercle privé" in page
+    assert "Sujet confidentiel" not in page and "Ce que je confie" not in page
+    assert "Réponse confidentielle" not in page
+    assert f'href="/login?next={path}"' in page
+    assert '<meta name="robots" content="noindex">' in page
 
 
-def test_members_only_board_is_not_listed_for_visitors(client, private):
+def test_members_only_board_is_listed_locked_for_visitors(client, private):
     response = client.get("/")
     assert response.status_code == 200
     page = factories.text(response)
     assert "Deuil" in page
-    assert "Cercle privé" not in page
+    assert "Cercle privé" in page
     assert "Sujet confidentiel" not in page
-    assert f"/boards/{private['slug']}" not in page
+    assert f'href="/login?next=/boards/{private["slug"]}"' in page
 
 
 @pytest.mark.parametrize("url", PRIVATE_PAGES)

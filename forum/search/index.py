@@ -1,0 +1,278 @@
+"""The search itself, in each database's own dialect (models.search keeps the index).
+
+A post is found when its body matches, or when it opens a thread whose title matches.
+
+Speed, whatever the word: a common word matches most posts, so nothing ranks or counts
+every match. Each branch walks its index newest first (FTS5 hands rowids out in order;
+PostgreSQL reads the GIN index, or the primary key backwards for a common word) and stops
+at CAP posts the reader may read. Fewer than CAP: they are ranked (bm25 on SQLite, ts_rank
+on PostgreSQL) and paged. CAP or more: bm25 would read every match of the word to weigh
+it (4 ms for a word in every post of 500,000, whatever the LIMIT), so the newest CAP are
+listed title matches first, then newest first, and the page says "more than CAP results,
+refine your search".
+
+What the reader may read is decided in the same statement, as forum.boards.queries and
+forum.permissions decide it for the pages: boards for members only to members, threads
+whose first post is not published to their author only, held and draft posts to their
+author only, never removed, hidden or erased text, nothing by a member the reader blocked.
+Moderators get nothing more here: held posts reach them through their queues.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import bindparam, select, text
+
+from models import Board, Post, Thread, User, db
+from models.search import PG_CONFIG
+
+from .query import Query, fts5_excluded, fts5_match, websearch, websearch_excluded
+
+CAP = 1000
+PER_PAGE = 20
+TITLE_WEIGHT = 2.0  # a title match weighs like a body match twice as strong
+
+_VISIBLE = """
+    p.deleted_at IS NULL
+    AND (p.status = 'published'
+         OR (p.author_id = :viewer AND p.status IN ('pending', 'draft')))
+    AND (t.status = 'published' OR t.author_id = :viewer)
+"""
+_MEMBERS_ONLY_HIDDEN = " AND NOT b.members_only "
+_NOT_BLOCKED = """
+    AND (p.author_id IS NULL OR p.author_id NOT IN
+         (SELECT blocked_id FROM blocks WHERE blocker_id = :viewer))
+"""
+_ONE_BOARD = " AND t.board_id = :board_id "
+# The thread's first post, through the (thread_id, path, ...) index.
+_FIRST_POST = (
+    "p.id = (SELECT f.id FROM posts AS f WHERE f.thread_id = t.id ORDER BY f.path LIMIT 1)"
+)
+
+# Two shapes per dialect, from one template. "candidates": the newest CAP matching posts
+# the reader may read, each marked when its thread's title matched; cheap, whatever the
+# word. "ranked": the same posts with their rank (sorted and paged in Python); run only when the
+# candidates are fewer than CAP, because ranking reads every match of every term (bm25
+# weighs each term by how rare it is), which a common word cannot afford.
+_SQLITE = """
+WITH body_hits AS (
+    SELECT p.id AS post_id, {body_score} AS score
+    FROM post_search
+    CROSS JOIN posts AS p ON p.id = post_search.rowid
+    CROSS JOIN threads AS t ON t.id = p.thread_id
+    CROSS JOIN boards AS b ON b.id = t.board_id
+    WHERE post_search MATCH :match AND {visible} {body_extra}
+    ORDER BY post_search.rowid DESC
+    LIMIT :cap
+),
+title_hits AS (
+    SELECT p.id AS post_id, {title_score} AS score
+    FROM thread_search
+    CROSS JOIN threads AS t ON t.id = thread_search.rowid
+    CROSS JOIN posts AS p ON {first_post}
+    CROSS JOIN boards AS b ON b.id = t.board_id
+    WHERE thread_search MATCH :match AND {visible} {title_extra}
+    ORDER BY thread_search.rowid DESC
+    LIMIT :cap
+)
+SELECT post_id, {best}(score) AS score
+FROM (SELECT * FROM body_hits UNION ALL SELECT * FROM title_hits) AS both_hits
+GROUP BY post_id
+ORDER BY post_id DESC
+LIMIT :cap
+"""
+_SQLITE_SCORES = {
+    # bm25 is negative, lower is better: a title match counts double.
+    "ranked": ("bm25(post_search)", f"{TITLE_WEIGHT} * bm25(thread_search)", "MIN"),
+    "candidates": ("0", "1", "MAX"),
+}
+# The excluded words leave out a first post whose title holds them, and a title match
+# whose first post's body holds them (each branch already excludes them from its field).
+_SQLITE_BODY_EXCLUDED = """
+    AND (p.parent_id IS NOT NULL OR NOT EXISTS (
+        SELECT 1 FROM thread_search AS x WHERE x.thread_search MATCH :excluded AND x.rowid = t.id))
+"""
+_SQLITE_TITLE_EXCLUDED = """
+    AND NOT EXISTS (
+        SELECT 1 FROM post_search AS x WHERE x.post_search MATCH :excluded AND x.rowid = p.id)
+"""
+
+# Written exactly as the GIN expression indexes are (models.search), so they serve.
+_BODY_VECTOR = f"to_tsvector('{PG_CONFIG}'::regconfig, p.body)"
+_TITLE_VECTOR = f"to_tsvector('{PG_CONFIG}'::regconfig, t.title)"
+_QUERY = f"websearch_to_tsquery('{PG_CONFIG}'::regconfig, :match)"
+_PG = f"""
+WITH body_hits AS (
+    SELECT p.id AS post_id, {{body_score}} AS score
+    FROM posts AS p
+    JOIN threads AS t ON t.id = p.thread_id
+    JOIN boards AS b ON b.id = t.board_id
+    WHERE {_BODY_VECTOR} @@ {_QUERY} AND {{visible}} {{body_extra}}
+    ORDER BY p.id DESC
+    LIMIT :cap
+),
+title_hits AS (
+    SELECT p.id AS post_id, {{title_score}} AS score
+    FROM threads AS t
+    JOIN posts AS p ON {{first_post}}
+    JOIN boards AS b ON b.id = t.board_id
+    WHERE {_TITLE_VECTOR} @@ {_QUERY} AND {{visible}} {{title_extra}}
+    ORDER BY t.id DESC
+    LIMIT :cap
+)
+SELECT post_id, {{best}}(score) AS score
+FROM (SELECT * FROM body_hits UNION ALL SELECT * FROM title_hits) AS both_hits
+GROUP BY post_id
+ORDER BY post_id DESC
+LIMIT :cap
+"""  # noqa: S608 (fixed fragments only; every value is a bound parameter)
+_PG_SCORES = {
+    # ts_rank is positive, higher is better.
+    "ranked": (
+        f"ts_rank({_BODY_VECTOR}, {_QUERY})",
+        f"{TITLE_WEIGHT} * ts_rank({_TITLE_VECTOR}, {_QUERY})",
+        "MAX",
+    ),
+    "candidates": ("0", "1", "MAX"),
+}
+_PG_EXCLUDED = f"websearch_to_tsquery('{PG_CONFIG}'::regconfig, :excluded)"
+_PG_BODY_EXCLUDED = f"AND (p.parent_id IS NOT NULL OR NOT ({_TITLE_VECTOR} @@ {_PG_EXCLUDED}))"
+_PG_TITLE_EXCLUDED = f"AND NOT ({_BODY_VECTOR} @@ {_PG_EXCLUDED})"
+
+
+@cache
+def _statement(dialect: str, shape: str, member: bool, one_board: bool, excluding: bool):  # type: ignore[no-untyped-def]
+    """One statement per shape, built once; every value is a bound parameter."""
+    visible = _VISIBLE + (_NOT_BLOCKED if member else _MEMBERS_ONLY_HIDDEN)
+    if one_board:
+        visible += _ONE_BOARD
+    if dialect == "sqlite":
+        template, scores = _SQLITE, _SQLITE_SCORES[shape]
+        body_extra = _SQLITE_BODY_EXCLUDED if excluding else ""
+        title_extra = _SQLITE_TITLE_EXCLUDED if excluding else ""
+    else:
+        template, scores = _PG, _PG_SCORES[shape]
+        body_extra = _PG_BODY_EXCLUDED if excluding else ""
+        title_extra = _PG_TITLE_EXCLUDED if excluding else ""
+    sql = template.format(
+        visible=f"({visible})",
+        body_extra=body_extra,
+        title_extra=title_extra,
+        first_post=_FIRST_POST,
+        body_score=scores[0],
+        title_score=scores[1],
+        best=scores[2],
+    )
+    return text(sql).bindparams(bindparam("viewer", type_=db.Integer))
+
+
+@dataclass
+class Hit:
+    post: Post
+    title: str
+    board: Board
+    author_name: str | None
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    total: int  # at most CAP
+    number: int
+    per_page: int = PER_PAGE
+
+    @property
+    def capped(self) -> bool:
+        return self.total >= CAP
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    def window(self, radius: int = 2) -> list[int | None]:
+        shown = {1, self.pages, *range(self.number - radius, self.number + radius + 1)}
+        numbers = sorted(n for n in shown if 1 <= n <= self.pages)
+        out: list[int | None] = []
+        for n in numbers:
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+class PageNotFound(Exception):
+    pass
+
+
+def search(query: Query, user: Any, number: int, board: Board | None = None) -> Results:
+    """The page `number` of what `user` may read that matches `query` (which must be ok).
+
+    Ranked by relevance (bm25, ts_rank; a title match counts double) when there are fewer
+    than CAP matches. Past CAP the word is too common for relevance to mean much (nearly
+    every post holds it) or to be affordable: the newest CAP come first those whose
+    thread's title matched, then newest first, and the page asks to refine."""
+    if number < 1 or (number - 1) * PER_PAGE >= CAP:
+        raise PageNotFound(number)
+    member = bool(getattr(user, "is_authenticated", False))
+    dialect = db.engine.dialect.name
+    excluding = query.has_exclusions
+    params: dict[str, Any] = {"viewer": user.id if member else None, "cap": CAP}
+    if dialect == "sqlite":
+        params["match"] = fts5_match(query)
+        if excluding:
+            params["excluded"] = fts5_excluded(query)
+    else:
+        params["match"] = websearch(query)
+        if excluding:
+            params["excluded"] = websearch_excluded(query)
+    if board is not None:
+        params["board_id"] = board.id
+    shape = (dialect, member, board is not None, excluding)
+    rows = db.session.execute(_statement(shape[0], "candidates", *shape[1:]), params).all()
+    total = len(rows)
+    if total >= CAP:
+        order = [r.post_id for r in sorted(rows, key=lambda r: (-r.score, -r.post_id))]
+    elif total:
+        ranked = db.session.execute(_statement(shape[0], "ranked", *shape[1:]), params).all()
+        better = 1 if dialect == "sqlite" else -1  # bm25: lower is better
+        order = [r.post_id for r in sorted(ranked, key=lambda r: (better * r.score, -r.post_id))]
+        total = len(order)
+    else:
+        order = []
+    offset = (number - 1) * PER_PAGE
+    if offset and offset >= total:
+        raise PageNotFound(number)
+    return Results(_hits(order[offset : offset + PER_PAGE]), total, number)
+
+
+def _hits(post_ids: list[int]) -> list[Hit]:
+    """The posts of one page with what a result shows, in one query."""
+    found = db.session.execute(
+        select(Post, Thread.title, Board, User.pseudonym)
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(Board, Board.id == Thread.board_id)
+        .outerjoin(User, User.id == Post.author_id)
+        .where(Post.id.in_(post_ids))
+    ).all()
+    by_id = {post.id: Hit(post, title, board, name) for post, title, board, name in found}
+    return [by_id[i] for i in post_ids if i in by_id]
+
+
+def readable_boards(user: Any) -> list[Board]:
+    """The boards offered in the filter: those the reader may read."""
+    query = select(Board).order_by(Board.position, Board.name)
+    if not getattr(user, "is_authenticated", False):
+        query = query.where(Board.members_only.is_(False))
+    return list(db.session.scalars(query))
