@@ -23,7 +23,6 @@ BEFORE = 60  # characters of context kept before the first match
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"<[^>\n]{0,200}>")
 _MARKUP = re.compile(r"[*_`~#>|\\]+|^\s*(?:[-+]|\d+[.)])\s+", re.MULTILINE)
-_TOKEN = re.compile(r"[^\W_]+")
 
 
 def plain(markdown: str) -> str:
@@ -33,37 +32,53 @@ def plain(markdown: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=16384)
-def _folded(token: str) -> str:
-    return token.lower() if token.isascii() else fold(token)
+class _Folding(dict[int, str]):
+    """Character -> its folded form when that is one character ("É" -> "e"), else itself:
+    the folded text keeps the original's length, so a match's span in one is its span in
+    the other. Filled as characters are met (str.translate asks for each one)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = fold(char)
+        value = folded if len(folded) == 1 else char
+        self[code] = value
+        return value
+
+
+_FOLDING = _Folding()
+# Letters and digits, as the index splits words: a term starts and ends at their edges.
+_START, _END = r"(?<![^\W_])", r"(?![^\W_])"
+
+
+@lru_cache(maxsize=256)
+def _pattern(terms: tuple[tuple[tuple[str, ...], bool], ...]) -> re.Pattern[str] | None:
+    """One expression for every term, on folded text: phrases first (the longest match
+    wins), a long word as a prefix, a short one whole."""
+    alternatives = []
+    for words, prefix in sorted(terms, key=lambda term: -len(term[0])):
+        if not words:
+            continue
+        body = r"[\W_]+".join(re.escape(word) for word in words)
+        alternatives.append(body + (r"[^\W_]*" if prefix and len(words) == 1 else _END))
+    if not alternatives:
+        return None
+    return re.compile(_START + "(?:" + "|".join(alternatives) + ")")
 
 
 def _matches(text: str, terms: list[tuple[tuple[str, ...], bool]]) -> list[tuple[int, int]]:
     """Character spans that match a term (a word, or a phrase's run of words), up to the
     end of the window that the first one opens."""
-    prefixes = tuple(words[0] for words, prefix in terms if prefix and len(words) == 1)
-    exact = {words[0] for words, prefix in terms if not prefix and len(words) == 1}
-    phrases = [words for words in (w for w, _ in terms) if len(words) > 1]
-    starts = {words[0] for words in phrases}
-    tokens = [(m.start(), m.end(), _folded(m.group())) for m in _TOKEN.finditer(text)]
+    pattern = _pattern(tuple(terms))
+    if pattern is None:
+        return []
     spans: list[tuple[int, int]] = []
     stop = len(text)
-    for i, (start, end, token) in enumerate(tokens):
-        if start >= stop:
+    for found in pattern.finditer(text.translate(_FOLDING)):
+        if found.start() >= stop:
             break
-        span = None
-        if token in starts:
-            for words in phrases:
-                run = tokens[i : i + len(words)]
-                if [t[2] for t in run] == list(words):
-                    span = (start, run[-1][1])
-                    break
-        if span is None and (token in exact or (prefixes and token.startswith(prefixes))):
-            span = (start, end)
-        if span is not None:
-            if not spans:
-                stop = max(0, start - BEFORE) + WINDOW
-            spans.append(span)
+        if not spans:
+            stop = max(0, found.start() - BEFORE) + WINDOW
+        spans.append(found.span())
     return spans
 
 

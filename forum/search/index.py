@@ -22,17 +22,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import DateTime, Integer, String, bindparam, select, text
 
-from models import Board, Post, Thread, User, db
+from models import Board, db
 from models.search import PG_CONFIG
 
 from .query import Query, fts5_excluded, fts5_match, websearch, websearch_excluded
 
-CAP = 1000
+CAP = 300
 PER_PAGE = 20
 TITLE_WEIGHT = 2.0  # a title match weighs like a body match twice as strong
 
@@ -79,12 +80,31 @@ title_hits AS (
     ORDER BY thread_search.rowid DESC
     LIMIT :cap
 )
-SELECT post_id, {best}(score) AS score
-FROM (SELECT * FROM body_hits UNION ALL SELECT * FROM title_hits) AS both_hits
-GROUP BY post_id
-ORDER BY post_id DESC
-LIMIT :cap
+{tail}
 """
+# The newest CAP posts of the two branches, each with its best score...
+_BEST = """
+, best AS (
+    SELECT post_id, {best}(score) AS score
+    FROM (SELECT * FROM body_hits UNION ALL SELECT * FROM title_hits) AS both_hits
+    GROUP BY post_id
+    ORDER BY post_id DESC
+    LIMIT :cap
+)"""
+# ...then either how many there are, or one page of them with what a result shows.
+_TAILS = {
+    "page": """
+SELECT p.id, p.body, p.status, p.content_warning, p.created_at,
+       t.title, b.name AS board_name, u.pseudonym AS author_name,
+       (SELECT count(*) FROM best) AS total
+FROM best
+JOIN posts AS p ON p.id = best.post_id
+JOIN threads AS t ON t.id = p.thread_id
+JOIN boards AS b ON b.id = t.board_id
+LEFT JOIN users AS u ON u.id = p.author_id
+ORDER BY best.score {direction}, p.id DESC
+LIMIT :limit OFFSET :offset""",
+}
 _SQLITE_SCORES = {
     # bm25 is negative, lower is better: a title match counts double.
     "ranked": ("bm25(post_search)", f"{TITLE_WEIGHT} * bm25(thread_search)", "MIN"),
@@ -124,11 +144,7 @@ title_hits AS (
     ORDER BY t.id DESC
     LIMIT :cap
 )
-SELECT post_id, {{best}}(score) AS score
-FROM (SELECT * FROM body_hits UNION ALL SELECT * FROM title_hits) AS both_hits
-GROUP BY post_id
-ORDER BY post_id DESC
-LIMIT :cap
+{{tail}}
 """  # noqa: S608 (fixed fragments only; every value is a bound parameter)
 _PG_SCORES = {
     # ts_rank is positive, higher is better.
@@ -145,19 +161,27 @@ _PG_TITLE_EXCLUDED = f"AND NOT ({_BODY_VECTOR} @@ {_PG_EXCLUDED})"
 
 
 @cache
-def _statement(dialect: str, shape: str, member: bool, one_board: bool, excluding: bool):  # type: ignore[no-untyped-def]
-    """One statement per shape, built once; every value is a bound parameter."""
+def _statement(dialect: str, kind: str, member: bool, one_board: bool, excluding: bool):  # type: ignore[no-untyped-def]
+    """One statement per kind, built once; every value is a bound parameter. Both kinds
+    give one page of the newest CAP posts the reader may read that match, with their
+    number (up to CAP). "newest": title matches first, then newest first; cheap, whatever
+    the word. "ranked": by relevance; run only when the matches are fewer than CAP,
+    because ranking reads every match of every term (bm25 weighs each term by how rare it
+    is), which a common word cannot afford."""
     visible = _VISIBLE + (_NOT_BLOCKED if member else _MEMBERS_ONLY_HIDDEN)
     if one_board:
         visible += _ONE_BOARD
     if dialect == "sqlite":
-        template, scores = _SQLITE, _SQLITE_SCORES[shape]
+        template, scores = _SQLITE, _SQLITE_SCORES["ranked" if kind == "ranked" else "candidates"]
         body_extra = _SQLITE_BODY_EXCLUDED if excluding else ""
         title_extra = _SQLITE_TITLE_EXCLUDED if excluding else ""
     else:
-        template, scores = _PG, _PG_SCORES[shape]
+        template, scores = _PG, _PG_SCORES["ranked" if kind == "ranked" else "candidates"]
         body_extra = _PG_BODY_EXCLUDED if excluding else ""
         title_extra = _PG_TITLE_EXCLUDED if excluding else ""
+    # bm25 is negative (lower is better); ts_rank and the title mark: higher is better.
+    direction = "ASC" if dialect == "sqlite" and kind == "ranked" else "DESC"
+    tail = (_BEST + "\n" + _TAILS["page"]).format(best=scores[2], direction=direction)
     sql = template.format(
         visible=f"({visible})",
         body_extra=body_extra,
@@ -165,16 +189,33 @@ def _statement(dialect: str, shape: str, member: bool, one_board: bool, excludin
         first_post=_FIRST_POST,
         body_score=scores[0],
         title_score=scores[1],
-        best=scores[2],
+        tail=tail,
     )
-    return text(sql).bindparams(bindparam("viewer", type_=db.Integer))
+    statement = text(sql).bindparams(bindparam("viewer", type_=db.Integer))
+    return statement.columns(
+        id=Integer,
+        body=String,
+        status=String,
+        content_warning=String,
+        created_at=DateTime,
+        title=String,
+        board_name=String,
+        author_name=String,
+        total=Integer,
+    )
 
 
 @dataclass
 class Hit:
-    post: Post
+    """What one result shows: the post's columns, its thread's title and board's name."""
+
+    id: int
+    body: str
+    status: str
+    content_warning: str | None
+    created_at: datetime
     title: str
-    board: Board
+    board_name: str
     author_name: str | None
 
 
@@ -216,13 +257,14 @@ class PageNotFound(Exception):
     pass
 
 
-def search(query: Query, user: Any, number: int, board: Board | None = None) -> Results:
+def search(query: Query, user: Any, number: int, board: BoardChoice | None = None) -> Results:
     """The page `number` of what `user` may read that matches `query` (which must be ok).
 
     Ranked by relevance (bm25, ts_rank; a title match counts double) when there are fewer
     than CAP matches. Past CAP the word is too common for relevance to mean much (nearly
     every post holds it) or to be affordable: the newest CAP come first those whose
-    thread's title matched, then newest first, and the page asks to refine."""
+    thread's title matched, then newest first, and the page asks to refine. One query for
+    a common word; a second one ranks the matches of a rarer one."""
     if number < 1 or (number - 1) * PER_PAGE >= CAP:
         raise PageNotFound(number)
     member = bool(getattr(user, "is_authenticated", False))
@@ -239,40 +281,27 @@ def search(query: Query, user: Any, number: int, board: Board | None = None) -> 
             params["excluded"] = websearch_excluded(query)
     if board is not None:
         params["board_id"] = board.id
-    shape = (dialect, member, board is not None, excluding)
-    rows = db.session.execute(_statement(shape[0], "candidates", *shape[1:]), params).all()
-    total = len(rows)
-    if total >= CAP:
-        order = [r.post_id for r in sorted(rows, key=lambda r: (-r.score, -r.post_id))]
-    elif total:
-        ranked = db.session.execute(_statement(shape[0], "ranked", *shape[1:]), params).all()
-        better = 1 if dialect == "sqlite" else -1  # bm25: lower is better
-        order = [r.post_id for r in sorted(ranked, key=lambda r: (better * r.score, -r.post_id))]
-        total = len(order)
-    else:
-        order = []
-    offset = (number - 1) * PER_PAGE
-    if offset and offset >= total:
+    shape = (member, board is not None, excluding)
+    page = {**params, "limit": PER_PAGE, "offset": (number - 1) * PER_PAGE}
+    rows = db.session.execute(_statement(dialect, "newest", *shape), page).all()
+    total = rows[0].total if rows else 0
+    if 0 < total < CAP:
+        rows = db.session.execute(_statement(dialect, "ranked", *shape), page).all()
+    if not rows and number > 1:
         raise PageNotFound(number)
-    return Results(_hits(order[offset : offset + PER_PAGE]), total, number)
+    return Results([Hit(*row[:-1]) for row in rows], total, number)
 
 
-def _hits(post_ids: list[int]) -> list[Hit]:
-    """The posts of one page with what a result shows, in one query."""
-    found = db.session.execute(
-        select(Post, Thread.title, Board, User.pseudonym)
-        .join(Thread, Thread.id == Post.thread_id)
-        .join(Board, Board.id == Thread.board_id)
-        .outerjoin(User, User.id == Post.author_id)
-        .where(Post.id.in_(post_ids))
-    ).all()
-    by_id = {post.id: Hit(post, title, board, name) for post, title, board, name in found}
-    return [by_id[i] for i in post_ids if i in by_id]
+@dataclass(frozen=True)
+class BoardChoice:
+    id: int
+    slug: str
+    name: str
 
 
-def readable_boards(user: Any) -> list[Board]:
+def readable_boards(user: Any) -> list[BoardChoice]:
     """The boards offered in the filter: those the reader may read."""
-    query = select(Board).order_by(Board.position, Board.name)
+    query = select(Board.id, Board.slug, Board.name).order_by(Board.position, Board.name)
     if not getattr(user, "is_authenticated", False):
         query = query.where(Board.members_only.is_(False))
-    return list(db.session.scalars(query))
+    return [BoardChoice(*row) for row in db.session.execute(query)]

@@ -77,6 +77,6 @@ def search():  # type: ignore[no-untyped-def]
     page.update(
         query=query,
         results=results,
-        excerpts={hit.post.id: excerpt(hit.post.body, terms) for hit in results.hits},
+        excerpts={hit.id: excerpt(hit.body, terms) for hit in results.hits},
     )
     return render_template("search/results.html", **page)
