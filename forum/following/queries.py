@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from flask import g
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 
@@ -27,6 +29,8 @@ from ..boards.queries import Page, PageNotFound
 
 THREADS_PER_PAGE = 25
 NOTIFICATIONS_PER_PAGE = 25
+# The notifications page lists the latest ones only (older ones stay out of the count).
+NOTIFICATIONS_KEPT = 200
 EXCERPT = 140
 
 
@@ -130,17 +134,21 @@ def thread_state(user_id: int, thread_id: int, page_post_ids: list[int]) -> Thre
 
 @dataclass(frozen=True)
 class FollowedThread:
-    thread: Thread
+    """A row of "Mes fils": the thread's link and activity, and what is new in it."""
+
+    thread_id: int
+    title: str
+    last_activity_at: datetime
     new_count: int
     first_unread_id: int | None
 
 
-def _unread_posts(user_id: int) -> ColumnElement[bool]:
+def _unread_posts(user_id: int, thread_id: ColumnElement, last_read: ColumnElement):  # type: ignore[no-untyped-def,type-arg]
     """Posts of the followed thread newer than the member's last visit that they would
     see: published, not erased, not their own, not from a member they blocked."""
     return and_(
-        Post.thread_id == Follow.thread_id,
-        Post.id > Follow.last_read_post_id,
+        Post.thread_id == thread_id,
+        Post.id > last_read,
         Post.status == PostStatus.PUBLISHED,
         Post.deleted_at.is_(None),
         Post.author_id.is_not(None),
@@ -149,31 +157,64 @@ def _unread_posts(user_id: int) -> ColumnElement[bool]:
     )
 
 
+def _remember_header(row: Any) -> None:
+    """The header's counts came with the page's total: the badge asks nothing more."""
+    g._following_unread = (int(row.notices or 0), int(row.notifications or 0))
+
+
 def followed_threads(user: User, number: int) -> tuple[Page, list[FollowedThread]]:
-    """The threads the member follows (not muted), latest activity first."""
+    """The threads the member follows (not muted), latest activity first. The page of
+    follows is chosen first; what is new is counted for its threads only, in one pass."""
     followed = and_(
         Follow.user_id == user.id,
         Follow.mode == FollowMode.FOLLOW,
-        Thread.id == Follow.thread_id,
         or_(Thread.status == PostStatus.PUBLISHED, Thread.author_id == user.id),
     )
-    total = db.session.scalar(select(func.count()).select_from(Follow).join(Thread).where(followed))
-    page = _page(number, THREADS_PER_PAGE, total or 0)
-    unread = _unread_posts(user.id)
-    new_count = (
-        select(func.count()).select_from(Post).where(unread).correlate(Follow).scalar_subquery()
+    total = (
+        select(func.count())
+        .select_from(Follow)
+        .join(Thread, Thread.id == Follow.thread_id)
+        .where(followed)
+        .scalar_subquery()
     )
-    first_unread = select(func.min(Post.id)).where(unread).correlate(Follow).scalar_subquery()
-    rows = db.session.execute(
-        select(Thread, new_count, first_unread)
+    notices, notifications = _unread_columns(user.id)
+    counts = db.session.execute(
+        select(total.label("total"), notices.label("notices"), notifications.label("notifications"))
+    ).one()
+    _remember_header(counts)
+    page = _page(number, THREADS_PER_PAGE, counts.total or 0)
+    shown = (
+        select(
+            Thread.id,
+            Thread.title,
+            Thread.last_activity_at,
+            Follow.last_read_post_id,
+        )
         .select_from(Follow)
         .join(Thread, Thread.id == Follow.thread_id)
         .where(followed)
         .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
         .limit(page.per_page)
         .offset(page.offset)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            shown.c.id,
+            shown.c.title,
+            shown.c.last_activity_at,
+            func.count(Post.id),
+            func.min(Post.id),
+        )
+        .select_from(shown)
+        .outerjoin(Post, _unread_posts(user.id, shown.c.id, shown.c.last_read_post_id))
+        .group_by(shown.c.id, shown.c.title, shown.c.last_activity_at)
+        .order_by(shown.c.last_activity_at.desc(), shown.c.id.desc())
     ).all()
-    return page, [FollowedThread(t, int(n or 0), first) for t, n, first in rows]
+    return page, [
+        FollowedThread(thread_id, title, last_activity, int(new or 0), first)
+        for thread_id, title, last_activity, new, first in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -190,9 +231,16 @@ class NotificationView:
     content_warning: str | None
 
 
+# Enough of a post's HTML for any excerpt: the rest of a long post is never read.
+EXCERPT_SOURCE = 2000
+
+
 def excerpt(html: str, limit: int = EXCERPT) -> str:
     """Plain text of a post's sanitised HTML, cut at a word near `limit` characters."""
-    text = Markup(html).striptags()  # noqa: S704 - only read as text, escaped when shown
+    return _cut(Markup(html).striptags(), limit)  # noqa: S704 - only read as text, escaped when shown
+
+
+def _cut(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit]
@@ -202,28 +250,56 @@ def excerpt(html: str, limit: int = EXCERPT) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
+def _excerpt_of_start(post_id: int, start: str | None, whole: bool) -> str:
+    """The excerpt from the first EXCERPT_SOURCE characters of a post's HTML. It is the
+    excerpt of the whole when the start holds enough text beyond the cut: a tag or an
+    entity cut in two only spoils the end. Otherwise (markup-heavy start) the whole HTML
+    is read."""
+    start = start or ""
+    if not whole:
+        tag = start.rfind("<")
+        if tag > start.rfind(">"):
+            start = start[:tag]  # a tag cut in two
+    text = Markup(start).striptags()  # noqa: S704 - only read as text, escaped when shown
+    if whole or len(text) > EXCERPT + 64:
+        return _cut(text, EXCERPT)
+    return excerpt(db.session.scalar(select(Post.html).where(Post.id == post_id)) or "")
+
+
 def notifications(user: User, number: int) -> tuple[Page, list[NotificationView]]:
-    """The member's notifications, newest first."""
+    """The member's latest notifications (NOTIFICATIONS_KEPT at most), newest first.
+
+    Only the latest are counted and paged: counting every notification a member ever had
+    would check each against its post, a cost that grows with the years."""
     shown = _shown(user.id)
-    total = db.session.scalar(
-        select(func.count())
-        .select_from(Notification)
+    latest = (
+        select(Notification.id)
         .join(Post, Post.id == Notification.post_id)
         .join(Thread, Thread.id == Post.thread_id)
         .where(shown)
+        .order_by(Notification.id.desc())
+        .limit(NOTIFICATIONS_KEPT)
+        .subquery()
     )
-    page = _page(number, NOTIFICATIONS_PER_PAGE, total or 0)
+    total = select(func.count()).select_from(latest).scalar_subquery()
+    notices, unread = _unread_columns(user.id)
+    counts = db.session.execute(
+        select(total.label("total"), notices.label("notices"), unread.label("notifications"))
+    ).one()
+    _remember_header(counts)
+    page = _page(number, NOTIFICATIONS_PER_PAGE, counts.total or 0)
     rows = db.session.execute(
         select(
             Notification.id,
             Notification.kind,
             Notification.created_at,
             Notification.read_at,
-            Post.id,
+            Post.id.label("post_id"),
             Post.thread_id,
             Thread.title,
             User.pseudonym,
-            Post.html,
+            func.substr(Post.html, 1, EXCERPT_SOURCE).label("start"),
+            (func.length(Post.html) <= EXCERPT_SOURCE).label("whole"),
             Post.content_warning,
         )
         .select_from(Notification)
@@ -237,16 +313,16 @@ def notifications(user: User, number: int) -> tuple[Page, list[NotificationView]
     ).all()
     return page, [
         NotificationView(
-            nid,
-            NotificationKind(kind),
-            created,
-            read_at is None,
-            post_id,
-            thread_id,
-            title,
-            name,
-            "" if warning else excerpt(html),
-            warning,
+            row.id,
+            NotificationKind(row.kind),
+            row.created_at,
+            row.read_at is None,
+            row.post_id,
+            row.thread_id,
+            row.title,
+            row.pseudonym,
+            "" if row.content_warning else _excerpt_of_start(row.post_id, row.start, row.whole),
+            row.content_warning,
         )
-        for nid, kind, created, read_at, post_id, thread_id, title, name, html, warning in rows
+        for row in rows
     ]
