@@ -22,7 +22,7 @@ from moderation import scoring
 from moderation.workflow import jobs
 
 from .accounts import services as accounts
-from .boards import queries
+from .boards import queries, unanswered
 from .errors import unavailable_reason
 from .i18n import LANGUAGES
 from .navigation import safe_next
@@ -40,7 +40,7 @@ def home():  # type: ignore[no-untyped-def]
         for theme, items in groupby(rows, key=lambda r: r[0].theme)
     ]
     groups.sort(key=lambda g: min(r[0].position for r in g[2]))
-    waiting = queries.unanswered_count(current_user)
+    waiting = unanswered.count(current_user)
     return render_template("pages/home.html", groups=groups, unanswered=waiting)
 
 

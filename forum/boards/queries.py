@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -26,7 +25,6 @@ from models import (
     Thread,
     User,
     db,
-    utcnow,
 )
 
 from ..permissions import can_edit_post, can_moderate, can_read_board
@@ -101,63 +99,6 @@ def visible_boards(user: Any) -> list[tuple[Board, Thread | None, str | None]]:
         .order_by(Board.position, Board.name)
     )
     return [tuple(row) for row in db.session.execute(query)]  # type: ignore[misc]
-
-
-# "Sans réponse": first messages of the last weeks that nobody has answered yet.
-UNANSWERED_DAYS = 60
-
-
-def _unanswered(board: Board | None, user: Any):  # type: ignore[no-untyped-def]
-    """Published threads of the last UNANSWERED_DAYS with no published reply, on `board` or
-    on every board the user may read; a first message its author deleted waits for nobody.
-    Served by ix_threads_board_unanswered (one board) or ix_threads_unanswered (all)."""
-    since = utcnow() - timedelta(days=UNANSWERED_DAYS)
-    where = [Thread.status == PostStatus.PUBLISHED, Thread.reply_count == 0]
-    if board is not None:
-        where.insert(0, Thread.board_id == board.id)
-    elif not getattr(user, "is_authenticated", False):
-        public = select(Board.id).where(Board.members_only.is_(False))
-        where.append(Thread.board_id.in_(public))
-    return and_(*where, Thread.created_at >= since, Thread.title != "")
-
-
-def unanswered_count(user: Any, board: Board | None = None) -> int:
-    """How many first messages wait for a reply (on `board`, or across readable boards)."""
-    return (
-        db.session.scalar(select(func.count()).select_from(Thread).where(_unanswered(board, user)))
-        or 0
-    )
-
-
-@dataclass
-class UnansweredPage:
-    board: Board | None
-    page: Page
-    threads: list[tuple[Thread, str | None, Board]]
-
-
-def unanswered_page(user: Any, number: int, board: Board | None = None) -> UnansweredPage:
-    """Newest first; `board` None means across the boards the user may read."""
-    waiting = _unanswered(board, user)
-    total = db.session.scalar(select(func.count()).select_from(Thread).where(waiting)) or 0
-    page = _page(number, THREADS_PER_PAGE, total)
-    order = (Thread.created_at.desc(), Thread.id.desc())
-    ids = (
-        select(Thread.id)
-        .where(waiting)
-        .order_by(*order)
-        .limit(page.per_page)
-        .offset(page.offset)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(Thread, User.pseudonym, Board)
-        .join(Board, Board.id == Thread.board_id)
-        .outerjoin(User, User.id == Thread.author_id)
-        .where(Thread.id.in_(ids))
-        .order_by(*order)
-    ).all()
-    return UnansweredPage(board, page, [(t, name, b) for t, name, b in rows])
 
 
 @dataclass

@@ -26,7 +26,7 @@ from ..following import services as following_services
 from ..forms import EmptyForm
 from ..permissions import can_edit_post, can_read_board, can_see_post, is_author
 from ..templating import REACTION_LABELS
-from . import bp, queries, services
+from . import bp, queries, services, unanswered
 from .forms import EditForm, ReactForm, ReplyForm, ReportForm, ThreadForm
 
 REFUSALS = {
@@ -63,7 +63,7 @@ REFUSAL_STATUS = {
 }
 
 
-def _page_number() -> int:
+def page_number() -> int:
     raw = request.args.get("page", "1")
     return int(raw) if raw.isdigit() and len(raw) < 9 else 0
 
@@ -75,7 +75,7 @@ def _locked(board: Board) -> None:
     abort(make_response(page, 403))
 
 
-def _board_or_404(slug: str) -> Board:
+def board_or_404(slug: str) -> Board:
     board = db.one_or_404(select(Board).where(Board.slug == slug))
     if not can_read_board(current_user, board):
         _locked(board)
@@ -189,38 +189,19 @@ def _submit(form, draft: Post | None, create, title: str | None = None):  # type
 
 @bp.route("/boards/<slug>")
 def board(slug: str):  # type: ignore[no-untyped-def]
-    board = _board_or_404(slug)
+    board = board_or_404(slug)
     try:
-        page = queries.board_page(board, _page_number(), current_user)
+        page = queries.board_page(board, page_number(), current_user)
     except queries.PageNotFound:
         abort(404)
-    waiting = queries.unanswered_count(current_user, board)
+    waiting = unanswered.count(current_user, board)
     return render_template("boards/board.html", view=page, board=board, unanswered=waiting)
-
-
-def _unanswered(board: Board | None):  # type: ignore[no-untyped-def]
-    try:
-        page = queries.unanswered_page(current_user, _page_number(), board)
-    except queries.PageNotFound:
-        abort(404)
-    return render_template("boards/unanswered.html", view=page, board=board)
-
-
-@bp.route("/unanswered")
-def unanswered():  # type: ignore[no-untyped-def]
-    """First messages still waiting for a reply, across the boards the reader may read."""
-    return _unanswered(None)
-
-
-@bp.route("/boards/<slug>/unanswered")
-def board_unanswered(slug: str):  # type: ignore[no-untyped-def]
-    return _unanswered(_board_or_404(slug))
 
 
 @bp.route("/boards/<slug>/new", methods=["GET", "POST"])
 @login_required
 def new_thread(slug: str):  # type: ignore[no-untyped-def]
-    board = _board_or_404(slug)
+    board = board_or_404(slug)
     form = ThreadForm()
     status, verdict = (400 if form.is_submitted() else 200), None
     if form.validate_on_submit():
@@ -257,7 +238,7 @@ def new_thread(slug: str):  # type: ignore[no-untyped-def]
 def thread(thread_id: int):  # type: ignore[no-untyped-def]
     thread = _thread_or_404(thread_id)
     try:
-        view = queries.thread_page(thread, _page_number(), current_user)
+        view = queries.thread_page(thread, page_number(), current_user)
     except queries.PageNotFound:
         abort(404)
     follow = following.visit(thread, [item.post.id for item in view.posts])

@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select, text, update
 
-from forum.boards import queries
+from forum.boards import unanswered
 from models import Board, Post, PostStatus, Thread, User, db, utcnow
 from tests import factories
 
@@ -125,7 +125,7 @@ def test_deleted_and_old_first_messages_are_not_listed(app, scene):
     with app.app_context():
         lou = member("Lou")
         deuil = db.session.scalars(select(Board).where(Board.slug == "deuil")).one()
-        started(deuil, lou, "Un sujet d'il y a longtemps", (queries.UNANSWERED_DAYS + 1) * 1440)
+        started(deuil, lou, "Un sujet d'il y a longtemps", (unanswered.UNANSWERED_DAYS + 1) * 1440)
     client = browser(app, "Lou")
     with app.app_context():
         root = factories.root_post(db.session.get_one(Thread, scene["old"]))
@@ -175,7 +175,7 @@ def test_sqlite_uses_the_unanswered_indexes(app, scene):
         board = db.session.scalars(select(Board).where(Board.slug == "deuil")).one()
         cases = [(board, "ix_threads_board_unanswered"), (None, "ix_threads_unanswered")]
         for where, index in cases:
-            clause = queries._unanswered(where, member("Noa"))
+            clause = unanswered._unanswered(where, member("Noa"))
             statement = (
                 select(Thread.id)
                 .where(clause)
