@@ -191,9 +191,19 @@ def _as_browser_reads_url(value: str) -> str:
 
 
 def signature(page: Page) -> Counter:
-    """The watched elements of a page; digits ignored (ids differ from page to page)."""
+    """The watched elements of a page; digits ignored (ids differ from page to page), and
+    accessible names too (a reaction form is named after the post's author: text, not
+    markup; a value that broke out of its attribute would still add attributes here)."""
     return Counter(
-        (e.tag, tuple(sorted((k, re.sub(r"\d+", "N", v or "")) for k, v in e.attrs)))
+        (
+            e.tag,
+            tuple(
+                sorted(
+                    (k, "NAME" if k == "aria-label" else re.sub(r"\d+", "N", v or ""))
+                    for k, v in e.attrs
+                )
+            ),
+        )
         for e in page.elements
         if e.tag in WATCHED
     )
