@@ -101,6 +101,22 @@ PG_DROP = [
 ]
 
 
+# What the index is made of that no model declares (FTS5 makes its own shadow tables,
+# post_search_data and the like): Alembic's comparison leaves them alone.
+_OWN_TABLES = ("post_search", "thread_search")
+_OWN_INDEXES = frozenset({"ix_posts_search", "ix_threads_search"})
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    """Alembic's `include_object` hook (migrations/env.py, tests): False for the search
+    index's own tables and indexes, found in the database and absent from the models."""
+    if not (reflected and compare_to is None and name):
+        return True
+    if type_ == "table":
+        return not name.startswith(_OWN_TABLES)
+    return not (type_ == "index" and name in _OWN_INDEXES)
+
+
 def create_statements(dialect: str) -> list[str]:
     """Everything the search index needs, for a schema whose tables exist."""
     if dialect == "sqlite":
