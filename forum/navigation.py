@@ -1,8 +1,11 @@
-"""Redirect targets: `next` only ever leads to a path on this site."""
+"""Where a request asks to go: `next` only ever leads to a path on this site; `page` is a
+page number or 0 (which every paged view answers with a 404)."""
 
 from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
+
+from flask import request
 
 
 def safe_next(target: str | None) -> str | None:
@@ -25,3 +28,9 @@ def safe_next(target: str | None) -> str | None:
         if parts.scheme or parts.netloc:
             return None
     return target
+
+
+def page_number() -> int:
+    """The `page` query parameter as a number; 0 when it is not a small positive integer."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and len(raw) < 9 else 0

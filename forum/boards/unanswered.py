@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, select
 
 from models import Board, PostStatus, Thread, User, db, utcnow
 
+from ..navigation import page_number
 from . import bp, views
 from .queries import THREADS_PER_PAGE, Page, PageNotFound, _page
 
@@ -74,7 +75,7 @@ def page(user: Any, number: int, board: Board | None = None) -> UnansweredPage:
 
 def _page_of(board: Board | None):  # type: ignore[no-untyped-def]
     try:
-        waiting = page(current_user, views.page_number(), board)
+        waiting = page(current_user, page_number(), board)
     except PageNotFound:
         abort(404)
     return render_template("boards/unanswered.html", view=waiting, board=board)

@@ -24,6 +24,7 @@ from moderation.workflow.pipeline import Action, held_posts_left
 from ..following import badge as following
 from ..following import services as following_services
 from ..forms import EmptyForm
+from ..navigation import page_number
 from ..permissions import can_edit_post, can_read_board, can_see_post, is_author
 from ..templating import REACTION_LABELS
 from . import bp, queries, services, unanswered
@@ -61,11 +62,6 @@ REFUSAL_STATUS = {
     "muted": 403,
     "blocked": 403,
 }
-
-
-def page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 9 else 0
 
 
 def _locked(board: Board) -> None:

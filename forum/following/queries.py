@@ -25,20 +25,13 @@ from models import (
     db,
 )
 
-from ..boards.queries import Page, PageNotFound
+from ..boards.queries import Page, _page
 
 THREADS_PER_PAGE = 25
 NOTIFICATIONS_PER_PAGE = 25
 # The notifications page lists the latest ones only (older ones stay out of the count).
 NOTIFICATIONS_KEPT = 200
 EXCERPT = 140
-
-
-def _page(number: int, per_page: int, total: int) -> Page:
-    page = Page(number, per_page, total)
-    if number < 1 or number > page.pages:
-        raise PageNotFound(number)
-    return page
 
 
 def _not_blocked(user_id: int, author_id: ColumnElement) -> ColumnElement[bool]:  # type: ignore[type-arg]

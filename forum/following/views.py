@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from models import FollowMode, Thread, db
 
 from ..boards.queries import PageNotFound, readable_thread
+from ..navigation import page_number
 from . import bp, queries, services
 from .badge import header_counts
 from .forms import FollowForm
@@ -18,11 +19,6 @@ CONFIRMATIONS = {
     "mute": lambda: _("This discussion is muted: nothing from it will reach you."),
     "none": lambda: _("You no longer follow this discussion."),
 }
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 9 else 0
 
 
 @bp.route("/threads/<id:thread_id>/follow", methods=["POST"])
@@ -37,7 +33,7 @@ def follow(thread_id: int):  # type: ignore[no-untyped-def]
     choice = form.mode.data
     services.set_follow(current_user, thread, None if choice == "none" else FollowMode(choice))
     flash(CONFIRMATIONS[choice](), "info")
-    number = _page_number()
+    number = page_number()
     args = {"page": number} if number > 1 else {}
     return redirect(url_for("boards.thread", thread_id=thread_id, **args, _anchor="follow"))
 
@@ -46,7 +42,7 @@ def follow(thread_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def threads():  # type: ignore[no-untyped-def]
     try:
-        page, rows = queries.followed_threads(current_user, _page_number())
+        page, rows = queries.followed_threads(current_user, page_number())
     except PageNotFound:
         abort(404)
     notices, _unread = header_counts()
@@ -59,7 +55,7 @@ def threads():  # type: ignore[no-untyped-def]
 @login_required
 def notifications():  # type: ignore[no-untyped-def]
     try:
-        page, rows = queries.notifications(current_user, _page_number())
+        page, rows = queries.notifications(current_user, page_number())
     except PageNotFound:
         abort(404)
     notices, _unread = header_counts()

@@ -20,8 +20,7 @@ Moderators get nothing more here: held posts reach them through their queues.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -31,6 +30,7 @@ from sqlalchemy import DateTime, Integer, String, bindparam, select, text
 from models import Board, db
 from models.search import PG_CONFIG
 
+from ..boards.queries import Page, PageNotFound
 from .query import Query, fts5_excluded, fts5_match, websearch, websearch_excluded
 
 CAP = 300
@@ -220,41 +220,14 @@ class Hit:
 
 
 @dataclass
-class Results:
-    hits: list[Hit]
-    total: int  # at most CAP
-    number: int
-    per_page: int = PER_PAGE
+class Results(Page):
+    """One page of results; `total` is at most CAP."""
+
+    hits: list[Hit] = field(default_factory=list)
 
     @property
     def capped(self) -> bool:
         return self.total >= CAP
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-    def window(self, radius: int = 2) -> list[int | None]:
-        shown = {1, self.pages, *range(self.number - radius, self.number + radius + 1)}
-        numbers = sorted(n for n in shown if 1 <= n <= self.pages)
-        out: list[int | None] = []
-        for n in numbers:
-            if out and n - (out[-1] or 0) > 1:
-                out.append(None)
-            out.append(n)
-        return out
-
-
-class PageNotFound(Exception):
-    pass
 
 
 def search(query: Query, user: Any, number: int, board: BoardChoice | None = None) -> Results:
@@ -289,7 +262,7 @@ def search(query: Query, user: Any, number: int, board: BoardChoice | None = Non
         rows = db.session.execute(_statement(dialect, "ranked", *shape), page).all()
     if not rows and number > 1:
         raise PageNotFound(number)
-    return Results([Hit(*row[:-1]) for row in rows], total, number)
+    return Results(number, PER_PAGE, total, [Hit(*row[:-1]) for row in rows])
 
 
 @dataclass(frozen=True)
