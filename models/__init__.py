@@ -4,6 +4,16 @@ from .account import Block, RecoveryCode, has_blocked
 from .base import Base, configure_sqlite, db, set_write_intent, utcnow, write_intent
 from .board import Board
 from .following import Follow, FollowMode, Notification, NotificationKind
+from .meeting import (
+    BetweenThread,
+    CalendarKey,
+    FacilitatorNote,
+    Frequency,
+    Invitation,
+    MeetingChange,
+    MeetingMode,
+    MeetingSchedule,
+)
 from .moderation import (
     Assessment,
     Decision,
@@ -31,6 +41,14 @@ from .search import PG_CONFIG as SEARCH_CONFIG
 from .user import User, board_moderators
 
 __all__ = [
+    "MeetingSchedule",
+    "MeetingMode",
+    "MeetingChange",
+    "Invitation",
+    "Frequency",
+    "FacilitatorNote",
+    "CalendarKey",
+    "BetweenThread",
     "Assessment",
     "Base",
     "Block",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, Float, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -42,6 +42,13 @@ class Board(Base):
     report_threshold: Mapped[float] = mapped_column(Float, default=2.0)
     # Per-label overrides: {"hold": {"toxicity": 0.7}, "nudge": {...}, "queue": {...}}.
     thresholds: Mapped[dict | None] = mapped_column(JSON)
+
+    # The group's rhythm (see models.meeting): an "Entre deux rencontres" thread after each
+    # meeting, its first post (Markdown, from the moderators), and how long the
+    # facilitators' hand-over notes are kept.
+    between_threads: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    between_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    notes_retention_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
 
     moderators: Mapped[list[User]] = relationship(
         secondary=board_moderators, back_populates="moderated_boards", lazy="raise"

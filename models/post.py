@@ -82,6 +82,15 @@ class Thread(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # Closed to new replies (an "Entre deux rencontres" thread once the next one opens),
+    # and where the conversation goes on.
+    closed_at: Mapped[datetime | None] = mapped_column()
+    continued_in_id: Mapped[int | None] = mapped_column(
+        ForeignKey("threads.id", ondelete="SET NULL")
+    )
+    # Written by the board's moderators together ("moderators"), shown without a pseudonym.
+    signed_as: Mapped[str | None] = mapped_column(String(16))
+
     board: Mapped[Board] = relationship()
     author: Mapped[User | None] = relationship(lazy="raise")
 
@@ -94,6 +103,8 @@ class Post(Base):
         Index("ix_posts_thread_tree", "thread_id", "path", "status", "author_id"),
         Index("ix_posts_author", "author_id"),
         Index("ix_posts_parent", "parent_id"),
+        # A board's small victories, newest first.
+        Index("ix_posts_victories", "is_victory", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +130,11 @@ class Post(Base):
     # The crisis rule recognised distress in a version of this post (it stays set): the
     # page offers no "Bravo" under it, and the crisis lines stay near it.
     in_crisis: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    # Its author marked it as a small victory ("petite victoire"): the board gathers them.
+    is_victory: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # As Thread.signed_as.
+    signed_as: Mapped[str | None] = mapped_column(String(16))
 
     thread: Mapped[Thread] = relationship(lazy="raise")
     author: Mapped[User | None] = relationship(lazy="raise")

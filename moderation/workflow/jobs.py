@@ -26,6 +26,7 @@ import queue as queues
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timedelta
@@ -55,6 +56,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_NAME = "entrenous-scoring"
 EXTENSION = "entrenous_jobs"
+PERIODIC = "entrenous_periodic"
 # The first sweep after a process starts: soon, since a restart is when jobs are lost, but
 # not at once: `flask db upgrade` may still be creating the tables.
 FIRST_SWEEP_SECONDS = 5.0
@@ -246,6 +248,7 @@ class _Background:
                     log.debug("no tables yet (a migration may be running): sweep skipped")
                     return False
                 self._sweep_now(first)
+                _run_periodic(self.app)
                 return True
             except DatabaseError as error:
                 # Unreachable, or a migration under way.
@@ -409,6 +412,28 @@ class RQRunner(_Background):
 
     def _sweep_now(self, first: bool) -> None:
         flag_unscored()
+
+
+def every_minute(app: Flask, task: Callable[[], object]) -> None:
+    """Run `task` in every process's moderation thread, after each sweep (a few seconds
+    after the process starts, then every minute), inside an application context. Every
+    process runs it: a task must be safe to run at once in several (the database decides,
+    by its unique keys and conditional updates, who does the work)."""
+    app.extensions.setdefault(PERIODIC, []).append(task)
+
+
+def _run_periodic(app: Flask) -> None:
+    for task in app.extensions.get(PERIODIC, ()):
+        try:
+            task()
+        except DatabaseError as error:
+            db.session.rollback()
+            log.warning("%s skipped, the database did not answer: %s", task, error.orig)
+        except Exception:  # noqa: BLE001 - one task's failure must not stop the others
+            db.session.rollback()
+            log.exception("periodic task %s failed", task)
+        finally:
+            db.session.remove()
 
 
 def init_app(app: Flask) -> None:
