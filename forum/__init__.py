@@ -34,7 +34,10 @@ def init_app(app: Flask) -> None:
     from .boards import bp as boards_bp
     from .following import bp as following_bp
     from .following import events as following_events
+    from .invitations import init_app as init_invitations
+    from .meetings import init_app as init_meetings
     from .review import bp as review_bp
+    from .review import notes as review_notes
     from .search import bp as search_bp
 
     csrf.init_app(app)
@@ -70,6 +73,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(following_bp)
     app.register_blueprint(search_bp)
+    init_meetings(app)
+    init_invitations(app)
+    review_notes.init_app(app)
 
     @app.before_request
     def _declare_write_intent() -> None:

@@ -122,6 +122,20 @@ def backup(output: Path | None, force: bool) -> None:
     click.echo(f"Backup written to {made.path} ({made.size:,} bytes; {counts}); integrity ok.")
 
 
+@forum_cli.command("open-between-threads")
+def open_between_threads() -> None:
+    """Open the "between meetings" threads that are due (for cron; each app process also
+    does it every minute). Safe to run anywhere at once: a thread opens once."""
+    from .meetings import between
+
+    try:
+        opened = between.open_due()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"Database error: {exc.__class__.__name__}") from exc
+    click.echo(f"{opened} between-meetings thread(s) opened.")
+
+
 def init_app(app: Flask) -> None:
     from moderation import model_cli  # noqa: F401 -- registers the model's commands
     from moderation.cli import moderation_cli

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from models import Board, Post, PostStatus, Thread, User, db, utcnow
+from models import (
+    Board,
+    Frequency,
+    MeetingMode,
+    MeetingSchedule,
+    Post,
+    PostStatus,
+    Thread,
+    User,
+    db,
+    utcnow,
+)
 from models.post import set_status
 
 from .accounts import pseudonyms
 from .accounts.services import CHARTER_VERSION, hash_password
 from .boards import services
-from .demo_content import BOARDS, DEMO_MEMBERS
+from .demo_content import BOARDS, DEMO_MEETINGS, DEMO_MEMBERS, DEMO_VICTORIES
 
 
 def _demo_member(name: str) -> User:
@@ -89,4 +100,48 @@ def seed() -> dict[str, int]:
             )
         board.new_member_holds = holds
         db.session.commit()
+    _meetings()
+    _victories()
     return created
+
+
+def _meetings() -> None:
+    """A few boards' groups meet: their schedules began four weeks ago, so past meetings
+    are listed and the "Entre deux rencontres" thread opens at the first visit."""
+    for slug, spec in DEMO_MEETINGS.items():
+        board = db.session.scalar(select(Board).where(Board.slug == slug))
+        if board is None or db.session.scalar(
+            select(MeetingSchedule.id).where(MeetingSchedule.board_id == board.id).limit(1)
+        ):
+            continue
+        hour, minute = spec["time"]
+        db.session.add(
+            MeetingSchedule(
+                board_id=board.id,
+                frequency=Frequency(spec["frequency"]),
+                weekday=spec["weekday"],
+                week_of_month=spec.get("week_of_month"),
+                minute_of_day=hour * 60 + minute,
+                duration_minutes=spec.get("duration", 90),
+                timezone=spec["timezone"],
+                mode=MeetingMode(spec["mode"]),
+                place=spec["place"],
+                starts_on=date.today() - timedelta(days=28),
+            )
+        )
+        if spec.get("between_text"):
+            board.between_threads = True
+            board.between_text = spec["between_text"]
+    db.session.commit()
+
+
+def _victories() -> None:
+    """The demo's small victories: first posts their authors marked as such."""
+    titles = list(DEMO_VICTORIES)
+    for post in db.session.scalars(
+        select(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Thread.title.in_(titles), Post.parent_id.is_(None))
+    ):
+        post.is_victory = True
+    db.session.commit()

@@ -1075,3 +1075,46 @@ Mais je sais que ça use. Prends soin de toi les soirs de réunion, hein.""",
         ],
     },
 ]
+
+
+# Boards whose groups meet (weekday: 0 = Monday). The place is shown to members only.
+DEMO_MEETINGS: dict[str, dict] = {
+    "deuil": {
+        "frequency": "weekly",
+        "weekday": 3,
+        "time": (19, 0),
+        "timezone": "Europe/Paris",
+        "mode": "in_person",
+        "place": "Maison des associations, 3 rue des Lilas, salle 2 (rez-de-chaussée)",
+        "between_text": (
+            "Un fil pour le temps entre deux rencontres : comment passe la semaine, ce qui "
+            "pèse, ce qui aide. On parle en « je », à son rythme ; rien n'oblige à écrire."
+        ),
+    },
+    "depression": {
+        "frequency": "biweekly",
+        "weekday": 1,
+        "time": (18, 30),
+        "timezone": "Europe/Paris",
+        "mode": "video",
+        "place": "Le lien de la visio est donné dans le fil épinglé du groupe.",
+    },
+    "proches": {
+        "frequency": "monthly",
+        "weekday": 5,
+        "week_of_month": 1,
+        "time": (10, 0),
+        "timezone": "America/Montreal",
+        "mode": "in_person",
+        "place": "Centre communautaire, 2e étage, Montréal",
+        "duration": 120,
+    },
+}
+
+# First posts their authors marked as a small victory.
+DEMO_VICTORIES = (
+    "Petite victoire : douche ET lessive le même jour",
+    "J'ai parlé à la réunion !",
+    "Cinq kilomètres, un an après l'infarctus",
+    "J'ai dit non à ma cheffe (et le monde ne s'est pas écroulé)",
+)

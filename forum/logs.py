@@ -19,6 +19,8 @@ What goes:
   appear.
 - In gunicorn's access log, the atoms that carry them (`h`, `a`, `f`, `{user-agent}i`,
   `{x-forwarded-for}i`, `{remote_addr}e`...), whatever `access_log_format` says.
+- Invitation codes in addresses (/join/CODE, ?invitation=CODE), even percent-encoded in
+  another page's `next`: the request line would otherwise tie a sign-up to a group.
 - PostgreSQL's DETAIL of an error ("Failing row contains (...)", "Key (...)=(...)"), which
   quotes the row's values. SQLAlchemy's `hide_parameters` (app.py) keeps the statement's
   parameters out; together, a database error names the statement and the constraint, never
@@ -73,6 +75,24 @@ _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:.%])(?=[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:)[0-9A-Fa-f:.]+(?:%[\w.-]+)?")
 # werkzeug's development server starts each request line with the client: "ADDRESS - - [".
 _WERKZEUG_CLIENT = re.compile(r"^\S+(?= - - \[)")
+# Secrets that travel in addresses and leave with the request line: an invitation's code
+# in its link (/join/CODE) and on the sign-up page (?invitation=CODE), raw or, when a page
+# carries its own address in a `next` parameter, percent-encoded (once or twice).
+_SLASH, _EQUALS, _QUERY = r"(?:/|%2F|%252F)", r"(?:=|%3D|%253D)", r"(?:[?&]|%3F|%26|%253F|%2526)"
+_URL_SECRETS = (
+    re.compile(rf"({_SLASH}join{_SLASH})[^\s\"'&?#]+", re.IGNORECASE),
+    re.compile(rf"({_QUERY}invitation{_EQUALS})[^\s\"'&#]+", re.IGNORECASE),
+    # A member's private calendar link (/calendar/KEY.ics): the key shows where a group meets.
+    re.compile(rf"({_SLASH}calendar{_SLASH})[^\s\"'&?#]+", re.IGNORECASE),
+)
+
+
+def without_url_secrets(text: str) -> str:
+    """The text with every invitation code and private calendar key in an address
+    replaced by "-"."""
+    for pattern in _URL_SECRETS:
+        text = pattern.sub(rf"\g<1>{REMOVED}", text)
+    return text
 
 
 def _ipv4(match: re.Match[str]) -> str:
@@ -171,6 +191,7 @@ def _scrubbed(text: str, values: Iterable[str], details: Iterable[str], addresse
         text = text.replace(detail, DETAIL_REMOVED)
     for value in values:
         text = text.replace(value, REMOVED)
+    text = without_url_secrets(text)
     return without_addresses(text) if addresses else text
 
 

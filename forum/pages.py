@@ -25,7 +25,9 @@ from .accounts import services as accounts
 from .boards import queries, unanswered
 from .errors import unavailable_reason
 from .i18n import LANGUAGES
+from .meetings import queries as meetings
 from .navigation import safe_next
+from .permissions import can_read_board
 from .themes import theme_label
 
 bp = Blueprint("pages", __name__)
@@ -41,7 +43,14 @@ def home():  # type: ignore[no-untyped-def]
     ]
     groups.sort(key=lambda g: min(r[0].position for r in g[2]))
     waiting = unanswered.count(current_user)
-    return render_template("pages/home.html", groups=groups, unanswered=waiting)
+    # One query for every board's next meeting; members-only ones for members only.
+    readable = [row[0].id for row in rows if can_read_board(current_user, row[0])]
+    return render_template(
+        "pages/home.html",
+        groups=groups,
+        unanswered=waiting,
+        next_meetings=meetings.next_meetings(readable),
+    )
 
 
 @bp.route("/charter")

@@ -125,10 +125,15 @@ RECOVERY_CODES = Guessing(
 )
 # Accounts created, not forms sent: a typo in the password confirmation costs nothing.
 REGISTRATIONS_PER_CLIENT = parse("5 per hour")
+# Invitation codes that do not work, typed at sign-up or followed to /join/<code>, per
+# client: 31^8 codes leave nothing to guess at this pace, and a meeting room whose members
+# mistype one has room to spare.
+INVITATION_CODES_PER_CLIENT = parse("20 per 15 minutes")
 # Counted events are forgotten after the longest window.
 LONGEST_WINDOW = timedelta(
     seconds=max(
         REGISTRATIONS_PER_CLIENT.get_expiry(),
+        INVITATION_CODES_PER_CLIENT.get_expiry(),
         *(
             rule.get_expiry()
             for kind in (PASSWORDS, RECOVERY_CODES)
@@ -357,6 +362,20 @@ def check_registration_rate() -> None:
 
 def count_registration() -> None:
     _limits().count(_registrations())
+
+
+def _invitation_codes() -> Counter:
+    return Counter(INVITATION_CODES_PER_CLIENT, "invitation-code", client_key())
+
+
+def invitation_code_wait() -> int:
+    """Seconds before this client may try an invitation code again; 0: now."""
+    (wait,) = _limits().waits(_invitation_codes())
+    return math.ceil(wait)
+
+
+def count_invitation_code_failure() -> None:
+    _limits().count(_invitation_codes())
 
 
 def too_many_attempts(seconds: int) -> str:

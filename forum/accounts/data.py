@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from models import (
     Block,
     Board,
+    CalendarKey,
     Decision,
     Follow,
     ItemState,
@@ -100,6 +101,16 @@ def export(user: User) -> dict[str, Any]:
     follows = db.session.scalars(
         select(Follow).where(Follow.user_id == user.id).order_by(Follow.thread_id)
     ).all()
+    # Private calendar links: which boards have one, not the key (only its digest is kept).
+    calendar_links = db.session.execute(
+        select(Board.slug, CalendarKey.created_at)
+        .join(CalendarKey, CalendarKey.board_id == Board.id)
+        .where(CalendarKey.user_id == user.id)
+        .order_by(Board.slug)
+    ).all()
+    # Not exported: the facilitators' hand-over notes a moderator wrote (FacilitatorNote).
+    # They belong to the board's moderators together, not to one of them, and they speak
+    # of other members, who never see them: a copy would carry others' situations out.
     return {
         "format": FORMAT_VERSION,
         "exported_at": _when(utcnow()),
@@ -135,6 +146,7 @@ def export(user: User) -> dict[str, Any]:
                 "created_at": _when(p.created_at),
                 "edited_at": _when(p.edited_at),
                 "deleted_at": _when(p.deleted_at),
+                "is_victory": p.is_victory,
                 "pending_edit": (
                     {
                         "title": edits[p.id].title,
@@ -166,6 +178,9 @@ def export(user: User) -> dict[str, Any]:
         "follows": [
             {"thread_id": f.thread_id, "mode": f.mode.value, "created_at": _when(f.created_at)}
             for f in follows
+        ],
+        "calendar_links": [
+            {"board": slug, "created_at": _when(created_at)} for slug, created_at in calendar_links
         ],
         "notices": [
             {

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from ..fields import Text
 from ..forms import Form
+from ..invitations import codes as invitation_codes
 from . import pseudonyms, services
 
 _PSEUDONYM_PROBLEMS = {
@@ -48,6 +49,22 @@ class RegisterForm(Form):
         _l("I have read the charter and I accept it."),
         validators=[DataRequired(message=_l("Please accept the charter to join."))],
     )
+    # Optional: a code given at a group's meeting (forum/invitations), typed or from a link.
+    invitation = StringField(_l("Invitation code (optional)"))
+
+    def validate_invitation(self, field) -> None:  # type: ignore[no-untyped-def]
+        typed = field.data if isinstance(field.data, str) else ""
+        if typed.strip() and invitation_codes.normalize(typed) is None:
+            raise ValidationError(
+                _l(
+                    "This is not an invitation code. A code has 8 letters and digits, such as "
+                    "ABCD-EF23. You can also leave the field empty to join without it."
+                )
+            )
+
+    def invitation_code(self) -> str | None:
+        """The code given, as stored; None when the field was left empty."""
+        return invitation_codes.normalize(self.invitation.data)
 
     def validate_pseudonym(self, field) -> None:  # type: ignore[no-untyped-def]
         value = pseudonyms.normalize(field.data or "")

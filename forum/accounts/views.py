@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import security
 from ..forms import EmptyForm
 from ..i18n import select_locale
+from ..invitations import signup as invited
 from ..navigation import safe_next
 from . import bp, pseudonyms, rights, services
 from .forms import LoginForm, PasswordChangeForm, RegisterForm
@@ -26,25 +27,37 @@ def _start_session(user, remember: bool = False) -> None:  # type: ignore[no-unt
 def register():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
-    form = RegisterForm()
+    form = RegisterForm(**({} if request.method == "POST" else invited.prefill()))
     if form.validate_on_submit():
-        security.check_registration_rate()
+        code = form.invitation_code()
         try:
-            user = services.register(form.pseudonym.data, form.password.data, select_locale())
+            if code is None:
+                security.check_registration_rate()
+                user = services.register(form.pseudonym.data, form.password.data, select_locale())
+                security.count_registration()
+                target = safe_next(request.args.get("next"))
+            else:  # past the per-network limit: the group's invitation vouches for it
+                joined = invited.register(
+                    code, form.pseudonym.data, form.password.data, select_locale()
+                )
+                user, target = joined.user, invited.board_url(joined)
         except services.PseudonymUnavailable:
             form.pseudonym.errors = [_("This pseudonym was just taken. Try another.")]
+        except invited.Refused as refusal:
+            form.invitation.errors = [refusal.message]
+            if refusal.wait:
+                return _register_page(form, 429, {"Retry-After": str(refusal.wait)})
         else:
-            security.count_registration()
             _start_session(user)
             flash(_("Welcome, %(name)s. You can now write.", name=user.pseudonym), "success")
             # First, the recovery codes: without an e-mail, they are the way back in.
-            return redirect(
-                url_for("accounts.recovery_codes", next=safe_next(request.args.get("next")))
-            )
-    status = 400 if form.is_submitted() and form.errors else 200
-    return render_template(
-        "accounts/register.html", form=form, suggestion=pseudonyms.suggestion()
-    ), status
+            return redirect(url_for("accounts.recovery_codes", next=target))
+    return _register_page(form, 400 if form.is_submitted() and form.errors else 200)
+
+
+def _register_page(form: RegisterForm, status: int, headers: dict | None = None):  # type: ignore[no-untyped-def]
+    page = render_template("accounts/register.html", form=form, suggestion=pseudonyms.suggestion())
+    return page, status, headers or {}
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("boards", __name__)
 
-from . import views  # noqa: E402,F401
+from . import victories, views  # noqa: E402,F401

@@ -30,6 +30,12 @@ class _Composer(Form):
         ),
     )
     confirm = BooleanField(_l("Post anyway"))
+    # The author's own choice, shown as a gentle mark and gathered on the board's page of
+    # small victories (forum.boards.victories).
+    victory = BooleanField(
+        _l("This is a small victory"),
+        description=_l("It will also appear among the board's small victories."),
+    )
     # The member's own draft this submission continues (after a nudge or a warning).
     draft = HiddenField()
 
@@ -64,6 +70,16 @@ class EditForm(_Composer):
 class ReactForm(Form):
     kind = HiddenField(
         validators=[AnyOf([k.value for k in ReactionKind], message=_l("Unknown reaction."))]
+    )
+
+
+class VictoryForm(Form):
+    """Marks or unmarks the author's post: `on` is "1" or "0"; absent, it toggles."""
+
+    on = HiddenField(
+        default="",
+        filters=[strip],
+        validators=[AnyOf(["", "0", "1"], message=_l("Unknown choice."))],
     )
 
 

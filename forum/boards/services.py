@@ -141,6 +141,25 @@ def erase_post(post: Post, *, author_gone: bool = False) -> None:
         queue.close(item, "withdrawn")
 
 
+def mark_victory(post: Post, on: bool) -> bool:
+    """The author marks their post as a small victory, or takes the mark back. Returns
+    whether the post now carries what was asked: a deleted or removed post takes no mark
+    (the condition is in the UPDATE, so a deletion at the same moment wins). The caller
+    checks that the member is the author."""
+    if post.deleted_at is not None or post.status == PostStatus.REMOVED:
+        return False
+    if post.is_victory == on:
+        return True
+    changed = db.session.execute(
+        update(Post)
+        .where(Post.id == post.id, Post.deleted_at.is_(None), Post.status != PostStatus.REMOVED)
+        .values(is_victory=on),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    db.session.commit()
+    return bool(changed)
+
+
 def toggle_reaction(user: User, post: Post, kind: ReactionKind) -> bool:
     """Add the reaction, or take it back if it was there. Returns whether it is now there."""
     if post.status != PostStatus.PUBLISHED or post.deleted_at is not None:

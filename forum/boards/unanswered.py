@@ -22,8 +22,10 @@ UNANSWERED_DAYS = 60
 
 def _unanswered(board: Board | None, user: Any):  # type: ignore[no-untyped-def]
     """Published threads of the last UNANSWERED_DAYS with no published reply, on `board` or
-    on every board the user may read; a first message its author deleted waits for nobody.
-    Served by ix_threads_board_unanswered (one board) or ix_threads_unanswered (all)."""
+    on every board the user may read; a first message its author deleted waits for nobody,
+    nor does an "Entre deux rencontres" thread (the moderators' open door, nobody's message
+    left alone). Served by ix_threads_board_unanswered (one board) or ix_threads_unanswered
+    (all)."""
     since = utcnow() - timedelta(days=UNANSWERED_DAYS)
     where = [Thread.status == PostStatus.PUBLISHED, Thread.reply_count == 0]
     if board is not None:
@@ -31,7 +33,7 @@ def _unanswered(board: Board | None, user: Any):  # type: ignore[no-untyped-def]
     elif not getattr(user, "is_authenticated", False):
         public = select(Board.id).where(Board.members_only.is_(False))
         where.append(Thread.board_id.in_(public))
-    return and_(*where, Thread.created_at >= since, Thread.title != "")
+    return and_(*where, Thread.created_at >= since, Thread.title != "", Thread.signed_as.is_(None))
 
 
 def count(user: Any, board: Board | None = None) -> int:

@@ -24,8 +24,10 @@ from moderation.workflow.pipeline import Action, held_posts_left
 from ..following import badge as following
 from ..following import services as following_services
 from ..forms import EmptyForm
-from ..navigation import page_number
-from ..permissions import can_edit_post, can_read_board, can_see_post, is_author
+from ..meetings import between, between_views
+from ..meetings import queries as meetings
+from ..navigation import page_number, safe_next
+from ..permissions import can_edit_post, can_moderate, can_read_board, can_see_post, is_author
 from ..templating import REACTION_LABELS
 from . import bp, queries, services, unanswered
 from .forms import EditForm, ReactForm, ReplyForm, ReportForm, ThreadForm
@@ -176,6 +178,8 @@ def _submit(form, draft: Post | None, create, title: str | None = None):  # type
             )
     except services.PostingRefused as refused:
         return None, _refused(form, refused), None
+    # The author's "small victory" box: a mark beside the text, not part of it (no review).
+    services.mark_victory(outcome.post, bool(form.victory.data))
     if outcome.asks_again:
         form.draft.data = outcome.post.id
         form.confirm.data = False
@@ -186,12 +190,20 @@ def _submit(form, draft: Post | None, create, title: str | None = None):  # type
 @bp.route("/boards/<slug>")
 def board(slug: str):  # type: ignore[no-untyped-def]
     board = board_or_404(slug)
+    between.open_on_view(board)  # the first visit after a meeting opens its thread
     try:
         page = queries.board_page(board, page_number(), current_user)
     except queries.PageNotFound:
         abort(404)
     waiting = unanswered.count(current_user, board)
-    return render_template("boards/board.html", view=page, board=board, unanswered=waiting)
+    return render_template(
+        "boards/board.html",
+        view=page,
+        board=board,
+        unanswered=waiting,
+        next_meeting=meetings.next_meeting(board),
+        manages_meetings=can_moderate(current_user, board),
+    )
 
 
 @bp.route("/boards/<slug>/new", methods=["GET", "POST"])
@@ -244,6 +256,7 @@ def thread(thread_id: int):  # type: ignore[no-untyped-def]
         # Only members get a form (and so a CSRF token): visitors carry no cookie.
         reply_form=ReplyForm() if current_user.is_authenticated else None,
         follow=follow,
+        continued=between.continuation(thread),
     )
     if follow is not None:
         following_services.record_visit(current_user.id, follow)  # seen once shown
@@ -262,6 +275,8 @@ def _answerable(post_id: int | None, thread: Thread) -> Post | None:
 @login_required
 def reply(thread_id: int):  # type: ignore[no-untyped-def]
     thread = _thread_or_404(thread_id)
+    if thread.closed_at is not None:
+        return between_views.closed_reply(thread)  # the text goes on to the new thread
     form = ReplyForm()
     form_ok = form.validate_on_submit()
     if request.method == "GET":
@@ -330,6 +345,7 @@ def edit(post_id: int):  # type: ignore[no-untyped-def]
         latest = lifecycle.pending_revision(post) or post
         form.body.data = latest.body
         form.content_warning.data = latest.content_warning or ""
+        form.victory.data = post.is_victory
         title = getattr(latest, "title", None) or thread.title
         form.title.data = title if post.is_root else ""
     elif form.validate_on_submit():
@@ -377,7 +393,9 @@ def react(post_id: int):  # type: ignore[no-untyped-def]
             else _("Your “%(reaction)s” is withdrawn.", reaction=label),
             near_post(post.id),
         )
-    return redirect(url_for("boards.post", post_id=post.id))
+    # Back where the member reacted (the page of small victories), or to the post.
+    back = safe_next(request.form.get("next"))
+    return redirect(back or url_for("boards.post", post_id=post.id))
 
 
 REPORT_REFUSALS = {

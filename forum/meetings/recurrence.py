@@ -162,11 +162,14 @@ def _apply(
             begins, moved = localize(change.moved_to, tz), True
         if change.place is not None:
             place = change.place
+    # An exact duration (as iCalendar's DURATION is), not wall-clock arithmetic: a meeting
+    # that spans a change of offset still lasts its minutes.
+    end = (begins.astimezone(UTC) + duration).astimezone(tz)
     return Occurrence(
         schedule_id=schedule.id,
         original_on=local.date(),
         start=begins,
-        end=begins + duration,
+        end=end,
         mode=MeetingMode(schedule.mode),
         place=place,
         cancelled=cancelled,

@@ -95,7 +95,7 @@ _BEST = """
 _TAILS = {
     "page": """
 SELECT p.id, p.body, p.status, p.content_warning, p.created_at,
-       t.title, b.name AS board_name, u.pseudonym AS author_name,
+       t.title, b.name AS board_name, u.pseudonym AS author_name, p.signed_as,
        (SELECT count(*) FROM best) AS total
 FROM best
 JOIN posts AS p ON p.id = best.post_id
@@ -201,6 +201,7 @@ def _statement(dialect: str, kind: str, member: bool, one_board: bool, excluding
         title=String,
         board_name=String,
         author_name=String,
+        signed_as=String,
         total=Integer,
     )
 
@@ -217,6 +218,7 @@ class Hit:
     title: str
     board_name: str
     author_name: str | None
+    signed_as: str | None = None  # "moderators": shown without a pseudonym
 
 
 @dataclass

@@ -325,3 +325,34 @@ def test_a_failing_rq_job_is_retried_and_the_post_is_not_lost(client, app, redis
     with app.app_context():
         assert status_of(post_id) == PostStatus.PENDING
         assert latest(post_id).action == "hold"
+
+
+FAST_SWEEP = {"MODERATION_FIRST_SWEEP_SECONDS": 0.05}
+
+
+@pytest.mark.parametrize("app", [FAST_SWEEP, RQ | FAST_SWEEP], indirect=True)
+def test_every_process_runs_the_periodic_tasks_from_its_moderation_thread(app, redis7):
+    """The per-minute tasks (between-meetings threads, purges) run from the moderation
+    thread with either runner, in an application context; one task failing does not stop
+    the next, nor the thread."""
+    import threading
+
+    from flask import current_app
+
+    ran = threading.Event()
+    seen: list[str] = []
+
+    def failing() -> None:
+        raise RuntimeError("this task fails")
+
+    def recording() -> None:
+        seen.append(current_app.name)
+        ran.set()
+
+    jobs.stop(app)
+    jobs.every_minute(app, failing)
+    jobs.every_minute(app, recording)
+    with app.app_context():
+        jobs.runner().start()  # type: ignore[attr-defined]
+    assert ran.wait(10), "the periodic tasks did not run"
+    assert seen and seen[0] == app.name
