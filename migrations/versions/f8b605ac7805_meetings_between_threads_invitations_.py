@@ -8,12 +8,24 @@ Create Date: 2026-12-08 00:24:40.558804
 from alembic import op
 import sqlalchemy as sa
 
+from models import search
+
 
 # revision identifiers, used by Alembic.
 revision = 'f8b605ac7805'
 down_revision = 'e76ce1e5a9de'
 branch_labels = None
 depends_on = None
+
+
+def _search_index_back() -> None:
+    """SQLite cannot add a foreign key to a table: batch mode rebuilds `threads` and
+    `posts` (copy, drop, rename), and the search index's triggers go with the dropped
+    tables. They are made again, and the index rebuilt from the rows."""
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        for statement in search.create_statements(dialect):
+            op.execute(statement)
 
 
 def upgrade():
@@ -123,6 +135,7 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_threads_continued_in_id_threads'), 'threads', ['continued_in_id'], ['id'], ondelete='SET NULL')
 
     # ### end Alembic commands ###
+    _search_index_back()
 
 
 def downgrade():
@@ -159,3 +172,4 @@ def downgrade():
     op.drop_table('facilitator_notes')
     op.drop_table('calendar_keys')
     # ### end Alembic commands ###
+    _search_index_back()

@@ -59,3 +59,48 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     with app.app_context():
         db.engine.dispose()
+
+
+SEARCH_TRIGGERS = {
+    f"{name}_search_{event}"
+    for name in ("post", "thread")
+    for event in ("insert", "delete", "update")
+}
+
+
+def _search_machinery(engine) -> set[str]:  # type: ignore[no-untyped-def]
+    """The search index's triggers (SQLite) or expression indexes (PostgreSQL)."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+            return {name for (name,) in rows}
+        rows = conn.execute(
+            text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+        )
+        return {name for (name,) in rows if name.endswith("_search")}
+
+
+def test_the_search_index_survives_every_migration(empty_database):
+    """A migration that rebuilds `posts` or `threads` (SQLite batch mode) drops the
+    triggers that keep the index: after each step up and down, posts are still found."""
+    from tests import factories
+
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade()
+        expected = (
+            SEARCH_TRIGGERS
+            if db.engine.dialect.name == "sqlite"
+            else {"ix_posts_search", "ix_threads_search"}
+        )
+        assert _search_machinery(db.engine) == expected
+        downgrade(revision="-1")
+        assert _search_machinery(db.engine) == expected
+        upgrade()
+        assert _search_machinery(db.engine) == expected
+        board = factories.board("entraide")
+        factories.thread(board, factories.user("Lou"), "Kinésithérapeute", "Une armoire pleine.")
+    client = app.test_client()
+    for word in ("armoire", "kinesitherapeute"):
+        page = client.get(f"/search?q={word}").get_data(as_text=True)
+        assert "Kinésithérapeute" in page, word
