@@ -10,6 +10,7 @@ that a daylight-saving gap skips is read with the offset from before the gap (02
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -94,27 +95,61 @@ def localize(local: datetime, tz: ZoneInfo) -> datetime:
 def first_date(schedule: MeetingSchedule) -> date | None:
     """The date of the schedule's first meeting (its DTSTART), or None when none falls
     between its start and end."""
-    dates = _rule(schedule, dtstart=datetime.combine(schedule.starts_on, time()))
-    first = next(iter(dates), None)
-    return first.date() if first is not None else None
+    return _first_date(_rhythm(schedule))
 
 
 def rule(schedule: MeetingSchedule) -> rrule.rrule:
     """The schedule's recurrence over naive local start times, from its first meeting."""
-    first = first_date(schedule) or schedule.starts_on
-    return _rule(schedule, dtstart=datetime.combine(first, wall_time(schedule.minute_of_day)))
+    return _rule_of(_rhythm(schedule))
 
 
-def _rule(schedule: MeetingSchedule, dtstart: datetime) -> rrule.rrule:
-    freq, interval = _RRULE_FREQ[Frequency(schedule.frequency)]
-    weekday = _WEEKDAYS[schedule.weekday]
-    if schedule.frequency == Frequency.MONTHLY:
-        weekday = weekday(schedule.week_of_month or 1)
+# What a recurrence depends on. Rules are kept per process by it (a schedule's rows are
+# re-read on every page, its rhythm seldom changes), with dateutil's own cache of the
+# occurrences already computed: the home page asks every board for its next meeting.
+_Rhythm = tuple[str, int, int | None, int, date, date | None]
+
+
+def _rhythm(schedule: MeetingSchedule) -> _Rhythm:
+    return (
+        str(Frequency(schedule.frequency)),
+        schedule.weekday,
+        schedule.week_of_month,
+        schedule.minute_of_day,
+        schedule.starts_on,
+        schedule.ends_on,
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _first_date(rhythm: _Rhythm) -> date | None:
+    starts_on = rhythm[4]
+    first = next(iter(_rule(rhythm, dtstart=datetime.combine(starts_on, time()))), None)
+    return first.date() if first is not None else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _rule_of(rhythm: _Rhythm) -> rrule.rrule:
+    first = _first_date(rhythm) or rhythm[4]
+    return _rule(rhythm, dtstart=datetime.combine(first, wall_time(rhythm[3])), cache=True)
+
+
+def _rule(rhythm: _Rhythm, dtstart: datetime, cache: bool = False) -> rrule.rrule:
+    frequency, weekday_number, week_of_month, _minute, _starts_on, ends_on = rhythm
+    freq, interval = _RRULE_FREQ[Frequency(frequency)]
+    weekday = _WEEKDAYS[weekday_number]
+    if frequency == Frequency.MONTHLY:
+        weekday = weekday(week_of_month or 1)
     until = None
-    if schedule.ends_on is not None:
-        until = datetime.combine(schedule.ends_on, time(23, 59, 59))
+    if ends_on is not None:
+        until = datetime.combine(ends_on, time(23, 59, 59))
     return rrule.rrule(
-        freq, interval=interval, byweekday=weekday, dtstart=dtstart, until=until, wkst=rrule.MO
+        freq,
+        interval=interval,
+        byweekday=weekday,
+        dtstart=dtstart,
+        until=until,
+        wkst=rrule.MO,
+        cache=cache,
     )
 
 
