@@ -43,7 +43,7 @@ test: translations browser
 bench: translations
 	$(BIN)/python bench/serve_bench.py
 
-# Retrain the bundled toxicity model from ../shared/datasets/toxicity and moderation/data.
+# Retrain the bundled toxicity model from ../shared/datasets/toxicity and moderation/classifier/data.
 model: $(STAMP)
 	$(FLASK) moderation train
 

@@ -31,7 +31,7 @@ BATCH_POSTS = 64
 
 
 def demo_posts() -> list[str]:
-    from moderation.datasets import demo_posts as examples
+    from moderation.classifier.datasets import demo_posts as examples
 
     return [example.text for example in examples()]
 
@@ -56,7 +56,7 @@ def child(model: str, count: int, rounds: int) -> dict[str, object]:
     import transformers  # noqa: F401
 
     imported = time.perf_counter()
-    from moderation import detox, scoring
+    from moderation.classifier import detox, scoring
 
     scorer = Counting(detox.load(model))
     loaded = time.perf_counter()
@@ -120,7 +120,7 @@ def main() -> None:
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "classifier.json").write_text(json.dumps(result, indent=1))
-    from moderation.scoring import RANK_FROM
+    from moderation.classifier.scoring import RANK_FROM
 
     print(f"model {result['model']}")
     print(f"  import torch/transformers/detoxify  {result['import_seconds']:>6} s")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from moderation import scoring
+from moderation.classifier import scoring
 from moderation.rules import crisis, privacy  # noqa: E402
 
 HOSTILE = {

@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from models import User, db
-from moderation import scoring
+from moderation.classifier import scoring
 from moderation.workflow import jobs
 
 from .accounts import services as accounts

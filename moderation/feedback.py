@@ -24,8 +24,8 @@ from sqlalchemy import select
 from models import Board, Post, db
 from models.moderation import Assessment, Decision
 
-from . import csvsafe
-from .datasets import split_of
+from .classifier import csvsafe
+from .classifier.datasets import split_of
 from .settings import LABELS
 
 TOXIC_REASONS = ("judgment", "attack")

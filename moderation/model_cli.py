@@ -20,9 +20,9 @@ from typing import Any
 import click
 from flask import current_app
 
-from . import csvsafe, datasets, detox, training
+from .classifier import csvsafe, datasets, detox, training
+from .classifier.scoring import NEVER, Scorer, ScorerUnavailable, registry, score_many
 from .cli import moderation_cli
-from .scoring import NEVER, Scorer, ScorerUnavailable, registry, score_many
 from .settings import DEFAULT_THRESHOLDS, LABELS
 
 SHARED_DATA = Path("..") / "shared" / "datasets" / "toxicity"
@@ -76,7 +76,7 @@ def _bar(length: int, label: str) -> Any:
 @click.option("--model", "spec", help="Model to use (default: MODERATION_MODEL).")
 def score_command(input_path: Path, output_path: Path, spec: str | None) -> None:
     """Score a CSV: reads column `text`, writes it back with the six label scores."""
-    from . import evaluation  # numpy: loaded for these commands only
+    from .classifier import evaluation  # numpy: loaded for these commands only
 
     try:
         rows = datasets.read_texts(input_path)
@@ -128,7 +128,7 @@ def evaluate_command(
 ) -> None:
     """Per-label ROC-AUC, precision/recall/F1 at the thresholds and at the best F1, and
     false positives on rows marked benign."""
-    from . import evaluation, modelcard  # numpy: loaded for these commands only
+    from .classifier import evaluation, modelcard  # numpy: loaded for these commands only
 
     try:
         examples = [ex for path in data_paths for ex in datasets.read_labelled(path)]
@@ -300,7 +300,7 @@ def train_command(
     limit: int | None,
 ) -> None:
     """Train the compact model (or fine-tune one) and write its model folder and card."""
-    from . import calibration, evaluation, modelcard  # numpy: for these commands only
+    from .classifier import calibration, evaluation, modelcard  # numpy: for these commands only
 
     if hidden % heads:
         raise click.BadParameter("--hidden must be a multiple of --heads", param_hint="--hidden")
@@ -331,7 +331,7 @@ def train_command(
     # the teacher.
     train_rows = training.balanced(kept)
     if teacher_share:
-        from . import teacher
+        from .classifier import teacher
 
         rows = [ex for ex, _ in train_rows]
         with _bar(teacher.FOLDS, "Teacher") as bar:

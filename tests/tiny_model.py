@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from moderation import training
-from moderation.datasets import Example, labels
+from moderation.classifier import training
+from moderation.classifier.datasets import Example, labels
 from moderation.settings import LABELS
 
 INSULTS = ["imbécile", "crétin", "ordure", "idiot", "moron", "loser", "déchet"]

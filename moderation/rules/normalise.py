@@ -3,7 +3,7 @@
 Invisible characters, look-alike letters and spaced-out letters let a phone number, an
 insult or a cry for help slip past a pattern or a classifier while a reader sees it plainly.
 `for_detection(text)` gives the copy the detectors read (crisis.py, privacy.py and the
-classifier through moderation/scoring.py `score_text`); the stored text stays exactly as
+classifier through moderation/classifier/scoring.py `score_text`); the stored text stays exactly as
 typed. In order:
 
 1. Blank fillers (Hangul fillers U+115F, U+1160, U+3164, U+FFA0 and the blank Braille

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import normalise
 
-FIRST_NAMES = Path(__file__).resolve().parent.parent / "data" / "first_names.txt"
+FIRST_NAMES = Path(__file__).resolve().parent / "first_names.txt"
 # What a finding can be; forum/moderation_labels.py names each kind for the author.
 KINDS = ("phone", "email", "address", "social", "name", "workplace")
 

@@ -49,7 +49,8 @@ from models import (
     write_intent,
 )
 
-from .. import scoring, settings
+from .. import settings
+from ..classifier import scoring
 from . import lifecycle, pipeline, queue
 
 log = logging.getLogger(__name__)

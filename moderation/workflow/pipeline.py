@@ -39,8 +39,8 @@ from models import (
 )
 
 from .. import settings
+from ..classifier.scoring import Scores
 from ..rules import crisis, privacy
-from ..scoring import Scores
 from . import lifecycle, queue
 from .vocabulary import ItemReason, Outcome
 

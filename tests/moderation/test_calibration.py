@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from moderation import calibration, detox, evaluation
-from moderation.datasets import Example, labels
+from moderation.classifier import calibration, detox, evaluation
+from moderation.classifier.datasets import Example, labels
 from moderation.settings import DEFAULT_THRESHOLDS, LABELS
 from tests import tiny_model
 
@@ -134,7 +134,7 @@ def test_too_few_rows_or_budget_one_leave_the_model_alone(folder: Path) -> None:
 
 
 def test_the_model_card_says_what_was_shifted_and_what_it_did() -> None:
-    from moderation.modelcard import _calibration
+    from moderation.classifier.modelcard import _calibration
 
     done = {
         "budget": 0.05,

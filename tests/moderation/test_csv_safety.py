@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from models import Post, db
 from models.moderation import ReviewItem
-from moderation import csvsafe, feedback
+from moderation import feedback
+from moderation.classifier import csvsafe
 from moderation.settings import LABELS
 from moderation.workflow import decisions
 from tests import factories
@@ -97,8 +98,8 @@ def test_score_command_writes_formulas_as_text(app, runner, tmp_path) -> None:
 
 
 def test_labelled_files_round_trip_formula_looking_texts(tmp_path):
-    from moderation import datasets
-    from moderation.datasets import Example
+    from moderation.classifier import datasets
+    from moderation.classifier.datasets import Example
 
     texts = ['=HYPERLINK("http://x")', "-1 jour sans boire", "@Lou merci", "'=déjà cité", "Merci"]
     path = tmp_path / "held_out.csv"

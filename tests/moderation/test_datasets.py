@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from moderation import datasets
+from moderation.classifier import datasets
 from moderation.settings import LABELS
 from tests.conftest import shared_path
 

@@ -11,7 +11,7 @@ import torch
 
 from models import db
 from models.moderation import Assessment
-from moderation import detox, scoring, training
+from moderation.classifier import detox, scoring, training
 from moderation.settings import LABELS
 from tests import factories, tiny_model
 

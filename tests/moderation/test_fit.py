@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import torch
 
-from moderation import training
+from moderation.classifier import training
 from tests import tiny_model
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import Post, db
 from models.moderation import ReviewItem
-from moderation import datasets, detox, evaluation
+from moderation.classifier import datasets, detox, evaluation
 from moderation.settings import LABELS
 from moderation.workflow import decisions
 from tests import factories, tiny_model
@@ -35,7 +35,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def cli(tmp_path: Path, tiny: Path):  # type: ignore[no-untyped-def]
     """A CLI runner on an application whose model is the tiny one (no database needed)."""
     application = make_app(f"sqlite:///{tmp_path / 'cli.db'}", MODERATION_MODEL=str(tiny))
-    from moderation.scoring import registry
+    from moderation.classifier.scoring import registry
 
     registry.forget()
     yield application.test_cli_runner()

@@ -10,7 +10,7 @@ import unicodedata
 
 import pytest
 
-from moderation import scoring
+from moderation.classifier import scoring
 from moderation.rules import crisis, normalise, privacy
 from tests.conftest import shared_path
 from tests.scorers import Lexicon
@@ -275,7 +275,7 @@ def test_the_sentences_pointed_at_are_read_as_the_reader_reads_them():
 
 @pytest.fixture(scope="module")
 def bundled():  # type: ignore[no-untyped-def]
-    from moderation import detox
+    from moderation.classifier import detox
 
     return detox.load("bundled")
 

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from moderation import scoring, settings
+from moderation import settings
+from moderation.classifier import scoring
 from moderation.rules import crisis, privacy
 from moderation.settings import DEFAULT_THRESHOLDS, LABELS, LEVELS, InvalidThresholds
 from moderation.workflow.pipeline import Action, judge

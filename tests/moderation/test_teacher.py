@@ -7,9 +7,9 @@ import string
 
 import pytest
 
-from moderation import teacher
-from moderation.datasets import Example, labels
-from moderation.evaluation import roc_auc
+from moderation.classifier import teacher
+from moderation.classifier.datasets import Example, labels
+from moderation.classifier.evaluation import roc_auc
 from moderation.settings import LABELS
 from tests import tiny_model
 

@@ -7,8 +7,8 @@ from collections import defaultdict
 
 import pytest
 
-from moderation import training
-from moderation.datasets import Example, labels
+from moderation.classifier import training
+from moderation.classifier.datasets import Example, labels
 
 
 def row(text: str, toxic: bool, source: str = "a", lang: str = "fr") -> Example:

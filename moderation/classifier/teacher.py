@@ -26,8 +26,8 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..settings import LABELS
 from .datasets import Example
-from .settings import LABELS
 
 FOLDS = 4
 # A label with fewer positive (or negative) rows than this in a fold's training part keeps

@@ -20,9 +20,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..settings import LABELS
 from .datasets import Example
 from .scoring import Scores
-from .settings import LABELS
 
 # Rows below this and the estimate of a share is too coarse to act on.
 MIN_ROWS = 20

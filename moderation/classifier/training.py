@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..settings import LABELS
 from .datasets import Example
 from .scoring import sentences
-from .settings import LABELS
 
 MODEL_NAME = "BertForSequenceClassification"
 TOKENIZER_NAME = "BertTokenizer"  # backed by `tokenizers` in transformers 5
@@ -54,7 +54,7 @@ class Plan:
     weight_decay: float = 0.01
     # Share of French rows also shown without accents, as members often type them.
     unaccented: float = 0.25
-    # Share of each target taken from the n-gram teacher (moderation/teacher.py); 0: none.
+    # Share of each target taken from the n-gram teacher (classifier/teacher.py); 0: none.
     teacher: float = 0.7
     # Decay of the moving average of the weights that is validated and kept (0: the raw
     # weights); see `average_into`.

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..settings import LABELS
 from . import csvsafe
-from .settings import LABELS
 
 # A field may hold a whole long post; beyond this the file is refused, not silently cut.
 MAX_FIELD = 2_000_000
@@ -435,7 +435,7 @@ def demo_posts() -> list[Example]:
 SUPPORT_SOURCES = tuple(
     Source(
         f"support_voice_{lang}",
-        "moderation/data",
+        "moderation/classifier/data",
         lang,
         "AGPL-3.0-or-later (this project)",
         f"written for Entrenous: {language} support-group voice, benign accounts (long and "

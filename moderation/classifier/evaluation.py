@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from ..settings import LABELS, LEVELS
 from .datasets import Example
 from .scoring import NEVER, Scorer, score_many
-from .settings import LABELS, LEVELS
 
 BATCH_POSTS = 256
 

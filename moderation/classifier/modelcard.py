@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..settings import DEFAULT_THRESHOLDS, LABELS, LEVELS
 from .datasets import Example, Source
 from .evaluation import table
-from .settings import DEFAULT_THRESHOLDS, LABELS, LEVELS
 
 HELD_OUT_NAMES = {
     "fr": "Held-out French (public sources and our own support-voice set)",
@@ -93,7 +93,7 @@ def render(
             f"source's label and {plan['teacher']:.0%} the probability a word and character "
             "n-gram logistic regression gives the row, fitted on the other "
             f"{_folds()} folds of the training rows, never on the row itself "
-            "(`moderation/teacher.py`); where a label has fewer than "
+            "(`moderation/classifier/teacher.py`); where a label has fewer than "
             f"{_min_class()} rows of either class in those folds, the source's label stays "
             "as it is. Rows are weighed on the sources' own labels."
             if plan.get("teacher")
@@ -188,7 +188,8 @@ def render(
         "",
         "## Reproduce",
         "```",
-        "flask moderation train  # reads ../shared/datasets/toxicity and moderation/data",
+        "flask moderation train  # reads ../shared/datasets/toxicity and "
+        "moderation/classifier/data",
         "flask moderation train --tokenizer FOLDER  # this folder, as many threads: same weights",
         "flask moderation evaluate --data instance/heldout/fr.csv --plot roc_fr.svg",
         "```",
@@ -218,7 +219,7 @@ def _calibration(done: Mapping[str, Any]) -> str:
         + f"; the other labels 0), so that at most {done['budget']:.0%} of {rows} reach a "
         f"queue threshold: {done['before']:.1%} before, {done['after']:.1%} after. Rankings "
         "and ROC-AUC do not change; precision and recall at each threshold do "
-        "(`moderation/calibration.py`)."
+        "(`moderation/classifier/calibration.py`)."
     )
 
 

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from .rules import normalise
-from .settings import DEFAULT_THRESHOLDS, LABELS
+from ..rules import normalise
+from ..settings import DEFAULT_THRESHOLDS, LABELS
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +63,12 @@ def load(spec: str) -> Scorer:
 
     `package.module:attribute` names a Python scorer (a class, a factory or an object).
     Detoxify models (`bundled`, `original`, `unbiased`, `multilingual`, a model folder) load
-    through `moderation.detox`.
+    through `moderation.classifier.detox`.
     """
     if ":" in spec and not Path(spec).exists():
         return _import_scorer(spec)
     try:
-        detox = importlib.import_module("moderation.detox")
+        detox = importlib.import_module("moderation.classifier.detox")
     except ImportError as error:
         raise ScorerUnavailable(
             f"no Detoxify scorer is installed yet for MODERATION_MODEL={spec!r}"
