@@ -31,9 +31,10 @@ BATCH_POSTS = 64
 
 
 def demo_posts() -> list[str]:
+    from forum.demo_content import BOARDS
     from moderation.classifier.datasets import demo_posts as examples
 
-    return [example.text for example in examples()]
+    return [example.text for example in examples(BOARDS)]
 
 
 class Counting:

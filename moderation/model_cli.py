@@ -24,6 +24,7 @@ from .classifier import csvsafe, datasets, detox, training
 from .classifier.scoring import NEVER, Scorer, ScorerUnavailable, registry, score_many
 from .cli import moderation_cli
 from .settings import DEFAULT_THRESHOLDS, LABELS
+from .workflow import jobs
 
 SHARED_DATA = Path("..") / "shared" / "datasets" / "toxicity"
 
@@ -35,7 +36,7 @@ def _fail(message: str) -> click.ClickException:
 def _scorer(spec: str | None) -> Scorer:
     name = spec or current_app.config["MODERATION_MODEL"]
     try:
-        return registry.get(name)
+        return registry.get(name, jobs.models_dir())
     except ScorerUnavailable as error:
         raise _fail(f"model {name!r} cannot be loaded: {error}") from None
 
@@ -311,7 +312,7 @@ def train_command(
     reused = None
     if tokenizer_spec:
         try:
-            folder = detox.resolve(tokenizer_spec)
+            folder = detox.resolve(tokenizer_spec, jobs.models_dir())
             reused = training.load_tokenizer(folder, training.Architecture.window)
         except (OSError, ValueError, ScorerUnavailable) as error:
             raise _fail(f"cannot reuse the tokenizer of {tokenizer_spec!r}: {error}") from error
@@ -550,7 +551,9 @@ def _heldout_sets(
             if _sensitive(ex):
                 sets["sensitive"].append(ex)
     if any(source in datasets.SUPPORT_SOURCES for source, _ in groups):
-        sets["demo"] = datasets.demo_posts()
+        from forum.demo_content import BOARDS
+
+        sets["demo"] = datasets.demo_posts(BOARDS)
     return {name: rows for name, rows in sets.items() if rows}
 
 
@@ -564,7 +567,7 @@ def _heldout_sets(
 def fetch_model(name: str, output: Path | None) -> None:  # pragma: no cover -- needs internet
     """Download Detoxify's official weights into a folder that loads offline (needs
     internet: GitHub releases and the Hugging Face hub)."""
-    destination = output or detox.models_dir() / name
+    destination = output or jobs.models_dir() / name
     click.echo(f"Downloading Detoxify {name!r} (several hundred MB) into {destination} ...")
     try:
         detox.fetch(name, destination)

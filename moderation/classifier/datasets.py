@@ -410,11 +410,10 @@ SOURCES = (
 )
 
 
-def demo_posts() -> list[Example]:
-    """The demo's 102 posts (`flask forum seed-demo`), written for the forum before the model
-    existed and never trained on: benign French in the forum's own voice, for evaluation."""
-    from forum.demo_content import BOARDS
-
+def demo_posts(boards: object) -> list[Example]:
+    """The demo's 102 posts (`flask forum seed-demo`, given as `forum.demo_content.BOARDS`),
+    written for the forum before the model existed and never trained on: benign French in the
+    forum's own voice, for evaluation."""
     bodies: list[str] = []
 
     def walk(node: object) -> None:
@@ -427,7 +426,7 @@ def demo_posts() -> list[Example]:
             for value in node:
                 walk(value)
 
-    walk(BOARDS)
+    walk(boards)
     zero = labels(**dict.fromkeys(LABELS, 0.0))
     return [Example(body, zero, True, "fr", "demo_posts", "heldout") for body in bodies]
 

@@ -53,23 +53,20 @@ class ModelFolderError(ScorerUnavailable):
     """A model folder is missing, incomplete or corrupt."""
 
 
-def models_dir() -> Path:
-    """Where `fetch-model` puts the official weights: MODERATION_MODELS_DIR, or
-    `instance/models`."""
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        configured = current_app.config.get("MODERATION_MODELS_DIR")
-        return Path(configured) if configured else Path(current_app.instance_path) / "models"
+def default_models_dir() -> Path:
+    """Where the official weights are when the caller names no folder (no application):
+    MODERATION_MODELS_DIR from the environment, or `instance/models`. Within the application,
+    the caller passes its own (`moderation.workflow.jobs.models_dir`)."""
     return Path(os.environ.get("MODERATION_MODELS_DIR") or Path.cwd() / "instance" / "models")
 
 
-def resolve(spec: str) -> Path:
-    """The model folder a `MODERATION_MODEL` value names."""
+def resolve(spec: str, models_dir: Path | None = None) -> Path:
+    """The model folder a `MODERATION_MODEL` value names; the official weights are looked
+    for in `models_dir` (default: `default_models_dir()`)."""
     if spec == "bundled":
         return BUNDLED
     if spec in OFFICIAL:
-        folder = models_dir() / spec
+        folder = (models_dir or default_models_dir()) / spec
         if not (folder / CHECKPOINT).is_file():
             raise ModelFolderError(
                 f"the official Detoxify {spec!r} weights are not in {folder}: run "
@@ -194,9 +191,10 @@ class DetoxifyScorer:
         ]
 
 
-def load(spec: str) -> DetoxifyScorer:
-    """The Detoxify scorer for `bundled`, `original`, `unbiased`, `multilingual` or a folder."""
-    folder = resolve(spec)
+def load(spec: str, models_dir: Path | None = None) -> DetoxifyScorer:
+    """The Detoxify scorer for `bundled`, `original`, `unbiased`, `multilingual` (looked for
+    in `models_dir`) or a folder."""
+    folder = resolve(spec, models_dir)
     return DetoxifyScorer(spec, folder)
 
 

@@ -58,12 +58,13 @@ def _import_scorer(spec: str) -> Scorer:
     return scorer
 
 
-def load(spec: str) -> Scorer:
+def load(spec: str, models_dir: Path | None = None) -> Scorer:
     """Build the scorer a `MODERATION_MODEL` value names.
 
     `package.module:attribute` names a Python scorer (a class, a factory or an object).
     Detoxify models (`bundled`, `original`, `unbiased`, `multilingual`, a model folder) load
-    through `moderation.classifier.detox`.
+    through `moderation.classifier.detox`; the official weights are looked for in
+    `models_dir` (default: `detox.default_models_dir()`).
     """
     if ":" in spec and not Path(spec).exists():
         return _import_scorer(spec)
@@ -73,7 +74,7 @@ def load(spec: str) -> Scorer:
         raise ScorerUnavailable(
             f"no Detoxify scorer is installed yet for MODERATION_MODEL={spec!r}"
         ) from error
-    return detox.load(spec)  # type: ignore[no-any-return]
+    return detox.load(spec, models_dir)  # type: ignore[no-any-return]
 
 
 class Registry:
@@ -84,7 +85,8 @@ class Registry:
         self._scorers: dict[str, Scorer] = {}
         self._failures: dict[str, tuple[float, str]] = {}
 
-    def get(self, spec: str) -> Scorer:
+    def get(self, spec: str, models_dir: Path | None = None) -> Scorer:
+        """The scorer `spec` names, loaded on first use (`models_dir`: see `load`)."""
         with self._lock:
             if spec in self._scorers:
                 return self._scorers[spec]
@@ -92,7 +94,7 @@ class Registry:
             if failed and time.monotonic() - failed[0] < RETRY_FAILED_LOAD_AFTER:
                 raise ScorerUnavailable(failed[1])
             try:
-                scorer = load(spec)
+                scorer = load(spec, models_dir)
             except Exception as error:
                 message = str(error) or error.__class__.__name__
                 self._failures[spec] = (time.monotonic(), message)

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from flask import Flask, current_app
@@ -75,10 +76,17 @@ class Runner(Protocol):
     def submit(self, post_id: int, revision: int) -> Handle: ...
 
 
+def models_dir() -> Path:
+    """Where `fetch-model` puts (and `original`, `unbiased`, `multilingual` load) the
+    official weights: MODERATION_MODELS_DIR, or the instance folder's `models`."""
+    configured = current_app.config.get("MODERATION_MODELS_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "models"
+
+
 def _score(
     spec: str, text: str, timeout: float, rank_from: float
 ) -> tuple[scoring.Scores, list[tuple[str, float]]]:
-    scorer = scoring.registry.get(spec)
+    scorer = scoring.registry.get(spec, models_dir())
     future = _scoring_pool.submit(scoring.score_text, scorer, text, rank_from)
     try:
         return future.result(timeout=timeout)

@@ -167,11 +167,25 @@ def test_a_missing_folder_is_a_clear_error(tmp_path) -> None:
 
 
 def test_official_weights_not_fetched_say_how_to_get_them(app, tmp_path) -> None:
+    from moderation.workflow import jobs
+
     app.config["MODERATION_MODELS_DIR"] = str(tmp_path)
     with app.app_context(), pytest.raises(scoring.ScorerUnavailable) as caught:
-        detox.load("multilingual")
+        detox.load("multilingual", jobs.models_dir())
     assert "flask moderation fetch-model multilingual" in str(caught.value)
     assert "internet" in str(caught.value)
+    assert str(tmp_path / "multilingual") in str(caught.value)
+
+
+def test_official_weights_are_looked_for_in_the_folder_given_or_the_environment(
+    tmp_path, monkeypatch
+) -> None:
+    assert detox.resolve("bundled", tmp_path) == detox.BUNDLED
+    with pytest.raises(scoring.ScorerUnavailable, match="given"):
+        detox.load("original", tmp_path / "given")
+    monkeypatch.setenv("MODERATION_MODELS_DIR", str(tmp_path / "from-env"))
+    with pytest.raises(scoring.ScorerUnavailable, match="from-env"):
+        detox.load("unbiased")
 
 
 @pytest.mark.parametrize(
