@@ -5,14 +5,12 @@ is written whole or not at all."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -301,7 +299,7 @@ def train_command(
     limit: int | None,
 ) -> None:
     """Train the compact model (or fine-tune one) and write its model folder and card."""
-    from .classifier import calibration, evaluation, modelcard  # numpy: for these commands only
+    from forum.demo_content import BOARDS
 
     if hidden % heads:
         raise click.BadParameter("--hidden must be a multiple of --heads", param_hint="--hidden")
@@ -309,252 +307,50 @@ def train_command(
         raise click.UsageError("--no-sources needs at least one --data file")
     if init_spec and tokenizer_spec:
         raise click.UsageError("--init already brings its model's tokenizer; drop --tokenizer")
-    reused = None
-    if tokenizer_spec:
-        try:
-            folder = detox.resolve(tokenizer_spec, jobs.models_dir())
-            reused = training.load_tokenizer(folder, training.Architecture.window)
-        except (OSError, ValueError, ScorerUnavailable) as error:
-            raise _fail(f"cannot reuse the tokenizer of {tokenizer_spec!r}: {error}") from error
-    groups = _training_groups(sources, no_sources, data_paths, limit)
-    usable = [(ex, src.repeat) for src, rows in groups if src.train for ex in rows]
-    # With --validation-share, part of the training split checks each epoch (early
-    # stopping); the held-out rows never do.
-    validation = [ex for ex, _ in usable if _validates(ex, validation_share)]
-    kept = [
-        (ex, repeat)
-        for ex, repeat in usable
-        if ex.split == "train" and not _validates(ex, validation_share)
-    ]
-    if not kept:
-        raise _fail("no training rows")
-    # Weighed on the sources' own labels, then softened: a row's class never depends on
-    # the teacher.
-    train_rows = training.balanced(kept)
-    if teacher_share:
-        from .classifier import teacher
-
-        rows = [ex for ex, _ in train_rows]
-        with _bar(teacher.FOLDS, "Teacher") as bar:
-            taught = teacher.out_of_fold(rows, on_fold=bar.update)
-        softened = teacher.soften(rows, taught, 1 - teacher_share)
-        train_rows = [(ex, repeat) for ex, (_, repeat) in zip(softened, train_rows, strict=True)]
-    heldout = _heldout_sets(groups)
-    heldout_dir = heldout_dir or Path(current_app.instance_path) / "heldout"
-    for name, rows in heldout.items():
-        datasets.write_labelled(heldout_dir / f"{name}.csv", rows)
-    architecture = training.Architecture(vocab_size, hidden, layers, heads, 4 * hidden)
-    plan = training.Plan(
+    options = training.Options(
+        output=output,
+        heldout_dir=heldout_dir or Path(current_app.instance_path) / "heldout",
+        sources=None if no_sources else sources or Path(current_app.root_path) / SHARED_DATA,
+        data=data_paths,
+        init=init_spec,
+        tokenizer=tokenizer_spec,
+        models_dir=jobs.models_dir(),
+        demo=tuple(datasets.demo_posts(BOARDS)),
         epochs=epochs,
         seed=seed,
+        learning_rate=learning_rate,
+        vocab_size=vocab_size,
+        hidden=hidden,
+        layers=layers,
+        heads=heads,
+        validation_share=validation_share,
         teacher=teacher_share,
         average=average,
-        # A model to fine-tune has already learnt to read.
-        pretrain_epochs=0 if init_spec else pretrain_epochs,
-        learning_rate=learning_rate or (2e-4 if init_spec else training.Plan.learning_rate),
+        pretrain_epochs=pretrain_epochs,
+        benign_budget=benign_budget,
+        limit=limit,
     )
-    click.echo(
-        f"{len(train_rows)} training rows ({training.rows_per_epoch(train_rows)} per epoch), "
-        f"held out: " + ", ".join(f"{name} {len(rows)}" for name, rows in heldout.items())
-    )
-    if init_spec:
-        base = _scorer(init_spec)
-        if not isinstance(base, detox.DetoxifyScorer):
-            raise _fail(f"{init_spec!r} is not a Detoxify model folder")
-        model, tokenizer = base.model, base.tokenizer
-        architecture = _architecture_of(model)
-    else:
-        if reused is not None:
-            architecture = dataclasses.replace(architecture, vocab_size=len(reused))
-        model, tokenizer = training.new_model(train_rows, architecture, reused)
-    read: list[float] = []
-    if plan.pretrain_epochs:
-        reading = time.monotonic()
-        texts = training.pretraining_texts([ex for ex, _ in train_rows])
-        with _bar(training.pretraining_steps(texts, plan), "Pre-training") as bar:
-            read = training.pretrain(model, tokenizer, texts, plan, bar.update)
-        reading = round(time.monotonic() - reading, 1)
-        click.echo(f"Pre-training loss per epoch {read}")
-    with _bar(training.steps_for(train_rows, plan), "Training") as bar:
-        stats = training.fit(
-            model,
-            tokenizer,
-            train_rows,
-            plan,
-            bar.update,
-            lambda epoch, loss: click.echo(
-                f" epoch {epoch}/{plan.epochs}: loss {loss:.4f}", err=True
-            ),
-            validation=validation,
-        )
-    stats["pretrain_loss_per_epoch"] = read
-    if read:
-        stats["pretrain_seconds"] = reading
-    if stats["validation_auc_per_epoch"]:
-        click.echo(
-            f"Validation ROC-AUC per epoch {stats['validation_auc_per_epoch']}: "
-            f"kept epoch {stats['kept_epoch']}"
-        )
-    output = output.resolve()
-    staging = output.parent / f".{output.name}-new"
-    shutil.rmtree(staging, ignore_errors=True)
     try:
-        training.save(model, tokenizer, staging)
-        load_started = time.monotonic()
-        scorer = detox.DetoxifyScorer(output.name, staging)
-        stats["load_seconds"] = round(time.monotonic() - load_started, 2)
-        scorer, calibrated = calibration.calibrate(
-            model,
-            tokenizer,
-            scorer,
-            [ex for ex in validation if _sensitive(ex)],
-            DEFAULT_THRESHOLDS["queue"],
-            benign_budget,
-        )
-        if "shifts" in calibrated:
-            click.echo(
-                "Calibration: benign-but-sensitive validation rows reaching a queue threshold "
-                f"{calibrated['before']:.1%} → {calibrated['after']:.1%} of {calibrated['rows']}"
-            )
-        metrics: dict[str, Any] = {}
-        for name, rows in heldout.items():
-            with _bar(len(rows), f"Evaluating {name}") as bar:
-                result = evaluation.report(
-                    evaluation.score_examples(scorer, rows, bar.update), DEFAULT_THRESHOLDS
-                )
-            if result["curves"]:
-                (staging / f"roc_{name}.svg").write_text(
-                    evaluation.plot_svg(result, f"Held-out {name}"), "utf-8"
-                )
-            result.pop("curves")
-            metrics[name] = result
-            click.echo(evaluation.summary_line(name, result))
-        summary = {
-            **training.describe(architecture, plan),
-            "training": stats,
-            "sources": [
-                {
-                    "name": src.name,
-                    "train": sum(ex.split == "train" for ex in rows),
-                    "heldout": sum(ex.split != "train" for ex in rows),
-                    "repeat": src.repeat,
-                }
-                for src, rows in groups
-            ],
-            "init": init_spec,
-            "tokenizer": tokenizer_spec,
-            "calibration": calibrated,
-            "metrics": metrics,
-        }
-        (staging / "metrics.json").write_text(json.dumps(summary, indent=1), "utf-8")
-        (staging / "MODEL_CARD.md").write_text(modelcard.render(summary, staging, groups), "utf-8")
-        if output.exists():
-            shutil.rmtree(output)
-        staging.rename(output)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    registry.forget()
-    click.echo(f"Model written to {output} in {stats['seconds']:.0f} s of training.")
-
-
-def _sensitive(example: datasets.Example) -> bool:
-    """Benign but sensitive: a counsel_chat question or one of our benign support posts."""
-    return bool(example.benign) and (
-        example.source == "counsel_chat_en"
-        or example.source in {source.name for source in datasets.SUPPORT_SOURCES}
-    )
-
-
-def _validates(example: datasets.Example, share: float) -> bool:
-    """A row of the training split set aside to check each epoch, by a hash of its text."""
-    return (
-        bool(share)
-        and example.split == "train"
-        and datasets.split_of(f"validation:{example.text}", share) == "heldout"
-    )
-
-
-def _architecture_of(model: Any) -> training.Architecture:
-    config = model.config
-    return training.Architecture(
-        config.vocab_size,
-        config.hidden_size,
-        config.num_hidden_layers,
-        config.num_attention_heads,
-        config.intermediate_size,
-        config.max_position_embeddings,
-    )
-
-
-def _training_groups(
-    sources: Path | None, no_sources: bool, data_paths: tuple[Path, ...], limit: int | None
-) -> list[tuple[datasets.Source, list[datasets.Example]]]:
-    groups: list[tuple[datasets.Source, list[datasets.Example]]] = []
-    try:
-        if not no_sources:
-            root = sources or Path(current_app.root_path) / SHARED_DATA
-            if not root.is_dir():
-                raise _fail(
-                    f"{root}: no labelled sources there (give --sources DIR, or --no-sources "
-                    "with --data FILE)"
-                )
-            groups += datasets.read_sources(root)
-        for path in data_paths:
-            rows = datasets.read_labelled(path)
-            # Rows without a split column: a fixed share is held out, by a hash of the text.
-            if not any(ex.split == "heldout" for ex in rows):
-                rows = [
-                    datasets.Example(
-                        ex.text,
-                        ex.labels,
-                        ex.benign,
-                        ex.lang,
-                        ex.source,
-                        datasets.split_of(ex.text),
-                        ex.weight,
-                    )
-                    for ex in rows
-                ]
-            source = datasets.Source(
-                path.stem,
-                str(path.parent),
-                "",
-                "the file's owner's",
-                str(path),
-                "the file's own labels",
-                lambda _root: iter(()),
-                repeat=3,
-            )
-            groups.append((source, rows))
-    except datasets.DataError as error:
+        trained = training.train(options, _Progress())
+    except training.TrainingError as error:
         raise _fail(str(error)) from None
-    if limit:
-        groups = [(source, rows[:limit]) for source, rows in groups]
-    return groups
+    seconds = trained.summary["training"]["seconds"]
+    click.echo(f"Model written to {trained.output} in {seconds:.0f} s of training.")
 
 
-def _heldout_sets(
-    groups: list[tuple[datasets.Source, list[datasets.Example]]],
-) -> dict[str, list[datasets.Example]]:
-    """Held-out French, English, benign-but-sensitive posts, and each --data file."""
-    sets: dict[str, list[datasets.Example]] = {"fr": [], "en": [], "sensitive": []}
-    known = {source.name for source in (*datasets.SOURCES, *datasets.SUPPORT_SOURCES)}
-    for source, rows in groups:
-        out = [ex for ex in rows if ex.split != "train"]
-        if source.name not in known:
-            if out:
-                sets[source.name] = out
-            continue
-        for ex in out:
-            if ex.lang in ("fr", "en"):
-                sets[ex.lang].append(ex)
-            if _sensitive(ex):
-                sets["sensitive"].append(ex)
-    if any(source in datasets.SUPPORT_SOURCES for source, _ in groups):
-        from forum.demo_content import BOARDS
+class _Progress(training.Progress):
+    """Training's summary on stdout, each epoch's loss and the progress bars on stderr."""
 
-        sets["demo"] = datasets.demo_posts(BOARDS)
-    return {name: rows for name, rows in sets.items() if rows}
+    def say(self, line: str) -> None:
+        click.echo(line)
+
+    def note(self, line: str) -> None:
+        click.echo(line, err=True)
+
+    @contextmanager
+    def bar(self, length: int, label: str) -> Iterator[Callable[[int], None]]:
+        with _bar(length, label) as progress:
+            yield progress.update
 
 
 @moderation_cli.command("fetch-model")

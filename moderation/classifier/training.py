@@ -13,19 +13,23 @@ or not" teaches nothing about threats. Everything random draws from one seed.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import random
 import re
+import shutil
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..settings import LABELS
+from ..settings import DEFAULT_THRESHOLDS, LABELS
+from . import datasets, detox
 from .datasets import Example
-from .scoring import sentences
+from .scoring import ScorerUnavailable, registry, sentences
 
 MODEL_NAME = "BertForSequenceClassification"
 TOKENIZER_NAME = "BertTokenizer"  # backed by `tokenizers` in transformers 5
@@ -516,3 +520,334 @@ def save(model: Any, tokenizer: Any, destination: Path) -> Path:
     from .detox import prepare_folder
 
     return prepare_folder(checkpoint(model), model.config, tokenizer, destination)
+
+
+# --- A whole training run: `train` (`flask moderation train` is a thin wrapper) -------------
+
+
+class TrainingError(ValueError):
+    """Training cannot start or go on (no rows, an unreadable file or model): the message
+    says why."""
+
+
+class Progress:
+    """How `train` reports: lines for the reader, per-epoch notes, progress bars. This one
+    says nothing; the command's prints them."""
+
+    def say(self, line: str) -> None:
+        """A line of the run's summary."""
+
+    def note(self, line: str) -> None:
+        """A detail as it happens (each epoch's loss)."""
+
+    def bar(self, length: int, label: str) -> AbstractContextManager[Callable[[int], None]]:
+        """A progress bar of `length` steps: the block advances it by n steps at a time."""
+        return nullcontext(lambda _steps: None)
+
+
+@dataclass(frozen=True)
+class Options:
+    """A training run. `sources`: the shared labelled sources' folder
+    (../shared/datasets/toxicity), None for the `data` files only; `heldout_dir`: where the
+    held-out rows are written; `models_dir`: where official weights named by `init` or
+    `tokenizer` are looked for; `demo`: the demo's posts (`datasets.demo_posts`), held out
+    when our support-voice set is read."""
+
+    output: Path
+    heldout_dir: Path
+    sources: Path | None = None
+    data: tuple[Path, ...] = ()
+    init: str | None = None
+    tokenizer: str | None = None
+    models_dir: Path | None = None
+    demo: tuple[Example, ...] = ()
+    epochs: int = Plan.epochs
+    seed: int = Plan.seed
+    # Default: 1e-3 afresh, 2e-4 when fine-tuning.
+    learning_rate: float | None = None
+    vocab_size: int = Architecture.vocab_size
+    hidden: int = Architecture.hidden
+    layers: int = Architecture.layers
+    heads: int = Architecture.heads
+    # Share of the training rows that checks each epoch; the best epoch is kept.
+    validation_share: float = 0.1
+    # Share of each target taken from the n-gram teacher (0: the sources' labels only).
+    teacher: float = Plan.teacher
+    average: float = Plan.average
+    # Not with `init`: a model to fine-tune has already learnt to read.
+    pretrain_epochs: int = Plan.pretrain_epochs
+    # Largest share of the validation split's benign-but-sensitive rows that may reach a
+    # queue threshold; outputs are shifted down until it holds (1: never shift).
+    benign_budget: float = 0.05
+    # At most this many rows per source (quick runs).
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Trained:
+    """The model folder written, and what its metrics.json holds."""
+
+    output: Path
+    summary: dict[str, Any]
+
+
+def train(options: Options, progress: Progress | None = None) -> Trained:
+    """Train the compact model (or fine-tune `options.init`) and write its model folder,
+    metrics and card to `options.output`, whole or not at all; the held-out rows go to
+    `options.heldout_dir`. Raises `TrainingError`."""
+    from . import calibration, evaluation, modelcard  # numpy: for training only
+
+    progress = progress or Progress()
+    if options.hidden % options.heads:
+        raise TrainingError("hidden must be a multiple of heads")
+    if options.sources is None and not options.data:
+        raise TrainingError("without the shared sources, at least one data file is needed")
+    if options.init and options.tokenizer:
+        raise TrainingError("init already brings its model's tokenizer")
+    reused = None
+    if options.tokenizer:
+        try:
+            folder = detox.resolve(options.tokenizer, options.models_dir)
+            reused = load_tokenizer(folder, Architecture.window)
+        except (OSError, ValueError, ScorerUnavailable) as error:
+            raise TrainingError(
+                f"cannot reuse the tokenizer of {options.tokenizer!r}: {error}"
+            ) from error
+    groups = _training_groups(options.sources, options.data, options.limit)
+    usable = [(ex, src.repeat) for src, rows in groups if src.train for ex in rows]
+    # With a validation share, part of the training split checks each epoch (early
+    # stopping); the held-out rows never do.
+    share = options.validation_share
+    validation = [ex for ex, _ in usable if _validates(ex, share)]
+    kept = [
+        (ex, repeat) for ex, repeat in usable if ex.split == "train" and not _validates(ex, share)
+    ]
+    if not kept:
+        raise TrainingError("no training rows")
+    # Weighed on the sources' own labels, then softened: a row's class never depends on
+    # the teacher.
+    train_rows = balanced(kept)
+    if options.teacher:
+        from . import teacher
+
+        rows = [ex for ex, _ in train_rows]
+        with progress.bar(teacher.FOLDS, "Teacher") as update:
+            taught = teacher.out_of_fold(rows, on_fold=update)
+        softened = teacher.soften(rows, taught, 1 - options.teacher)
+        train_rows = [(ex, repeat) for ex, (_, repeat) in zip(softened, train_rows, strict=True)]
+    heldout = _heldout_sets(groups, options.demo)
+    for name, rows in heldout.items():
+        datasets.write_labelled(options.heldout_dir / f"{name}.csv", rows)
+    architecture = Architecture(
+        options.vocab_size, options.hidden, options.layers, options.heads, 4 * options.hidden
+    )
+    plan = Plan(
+        epochs=options.epochs,
+        seed=options.seed,
+        teacher=options.teacher,
+        average=options.average,
+        # A model to fine-tune has already learnt to read.
+        pretrain_epochs=0 if options.init else options.pretrain_epochs,
+        learning_rate=options.learning_rate or (2e-4 if options.init else Plan.learning_rate),
+    )
+    progress.say(
+        f"{len(train_rows)} training rows ({rows_per_epoch(train_rows)} per epoch), "
+        f"held out: " + ", ".join(f"{name} {len(rows)}" for name, rows in heldout.items())
+    )
+    if options.init:
+        try:
+            base = registry.get(options.init, options.models_dir)
+        except ScorerUnavailable as error:
+            raise TrainingError(f"model {options.init!r} cannot be loaded: {error}") from None
+        if not isinstance(base, detox.DetoxifyScorer):
+            raise TrainingError(f"{options.init!r} is not a Detoxify model folder")
+        model, tokenizer = base.model, base.tokenizer
+        architecture = _architecture_of(model)
+    else:
+        if reused is not None:
+            architecture = dataclasses.replace(architecture, vocab_size=len(reused))
+        model, tokenizer = new_model(train_rows, architecture, reused)
+    read: list[float] = []
+    if plan.pretrain_epochs:
+        reading = time.monotonic()
+        texts = pretraining_texts([ex for ex, _ in train_rows])
+        with progress.bar(pretraining_steps(texts, plan), "Pre-training") as update:
+            read = pretrain(model, tokenizer, texts, plan, update)
+        reading = round(time.monotonic() - reading, 1)
+        progress.say(f"Pre-training loss per epoch {read}")
+    with progress.bar(steps_for(train_rows, plan), "Training") as update:
+        stats = fit(
+            model,
+            tokenizer,
+            train_rows,
+            plan,
+            update,
+            lambda epoch, loss: progress.note(f" epoch {epoch}/{plan.epochs}: loss {loss:.4f}"),
+            validation=validation,
+        )
+    stats["pretrain_loss_per_epoch"] = read
+    if read:
+        stats["pretrain_seconds"] = reading
+    if stats["validation_auc_per_epoch"]:
+        progress.say(
+            f"Validation ROC-AUC per epoch {stats['validation_auc_per_epoch']}: "
+            f"kept epoch {stats['kept_epoch']}"
+        )
+    output = options.output.resolve()
+    staging = output.parent / f".{output.name}-new"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        save(model, tokenizer, staging)
+        load_started = time.monotonic()
+        scorer = detox.DetoxifyScorer(output.name, staging)
+        stats["load_seconds"] = round(time.monotonic() - load_started, 2)
+        scorer, calibrated = calibration.calibrate(
+            model,
+            tokenizer,
+            scorer,
+            [ex for ex in validation if _sensitive(ex)],
+            DEFAULT_THRESHOLDS["queue"],
+            options.benign_budget,
+        )
+        if "shifts" in calibrated:
+            progress.say(
+                "Calibration: benign-but-sensitive validation rows reaching a queue threshold "
+                f"{calibrated['before']:.1%} → {calibrated['after']:.1%} of {calibrated['rows']}"
+            )
+        metrics: dict[str, Any] = {}
+        for name, rows in heldout.items():
+            with progress.bar(len(rows), f"Evaluating {name}") as update:
+                result = evaluation.report(
+                    evaluation.score_examples(scorer, rows, update), DEFAULT_THRESHOLDS
+                )
+            if result["curves"]:
+                (staging / f"roc_{name}.svg").write_text(
+                    evaluation.plot_svg(result, f"Held-out {name}"), "utf-8"
+                )
+            result.pop("curves")
+            metrics[name] = result
+            progress.say(evaluation.summary_line(name, result))
+        summary = {
+            **describe(architecture, plan),
+            "training": stats,
+            "sources": [
+                {
+                    "name": src.name,
+                    "train": sum(ex.split == "train" for ex in rows),
+                    "heldout": sum(ex.split != "train" for ex in rows),
+                    "repeat": src.repeat,
+                }
+                for src, rows in groups
+            ],
+            "init": options.init,
+            "tokenizer": options.tokenizer,
+            "calibration": calibrated,
+            "metrics": metrics,
+        }
+        (staging / "metrics.json").write_text(json.dumps(summary, indent=1), "utf-8")
+        (staging / "MODEL_CARD.md").write_text(modelcard.render(summary, staging, groups), "utf-8")
+        if output.exists():
+            shutil.rmtree(output)
+        staging.rename(output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    registry.forget()
+    return Trained(output, summary)
+
+
+def _sensitive(example: Example) -> bool:
+    """Benign but sensitive: a counsel_chat question or one of our benign support posts."""
+    return bool(example.benign) and (
+        example.source == "counsel_chat_en"
+        or example.source in {source.name for source in datasets.SUPPORT_SOURCES}
+    )
+
+
+def _validates(example: Example, share: float) -> bool:
+    """A row of the training split set aside to check each epoch, by a hash of its text."""
+    return (
+        bool(share)
+        and example.split == "train"
+        and datasets.split_of(f"validation:{example.text}", share) == "heldout"
+    )
+
+
+def _architecture_of(model: Any) -> Architecture:
+    config = model.config
+    return Architecture(
+        config.vocab_size,
+        config.hidden_size,
+        config.num_hidden_layers,
+        config.num_attention_heads,
+        config.intermediate_size,
+        config.max_position_embeddings,
+    )
+
+
+def _training_groups(
+    sources: Path | None, data_paths: Sequence[Path], limit: int | None
+) -> list[tuple[datasets.Source, list[Example]]]:
+    groups: list[tuple[datasets.Source, list[Example]]] = []
+    try:
+        if sources is not None:
+            if not sources.is_dir():
+                raise TrainingError(
+                    f"{sources}: no labelled sources there (give --sources DIR, or "
+                    "--no-sources with --data FILE)"
+                )
+            groups += datasets.read_sources(sources)
+        for path in data_paths:
+            rows = datasets.read_labelled(path)
+            # Rows without a split column: a fixed share is held out, by a hash of the text.
+            if not any(ex.split == "heldout" for ex in rows):
+                rows = [
+                    Example(
+                        ex.text,
+                        ex.labels,
+                        ex.benign,
+                        ex.lang,
+                        ex.source,
+                        datasets.split_of(ex.text),
+                        ex.weight,
+                    )
+                    for ex in rows
+                ]
+            source = datasets.Source(
+                path.stem,
+                str(path.parent),
+                "",
+                "the file's owner's",
+                str(path),
+                "the file's own labels",
+                lambda _root: iter(()),
+                repeat=3,
+            )
+            groups.append((source, rows))
+    except datasets.DataError as error:
+        raise TrainingError(str(error)) from None
+    if limit:
+        groups = [(source, rows[:limit]) for source, rows in groups]
+    return groups
+
+
+def _heldout_sets(
+    groups: list[tuple[datasets.Source, list[Example]]], demo: Sequence[Example]
+) -> dict[str, list[Example]]:
+    """Held-out French, English, benign-but-sensitive posts, each data file, and the demo's
+    posts."""
+    sets: dict[str, list[Example]] = {"fr": [], "en": [], "sensitive": []}
+    known = {source.name for source in (*datasets.SOURCES, *datasets.SUPPORT_SOURCES)}
+    for source, rows in groups:
+        out = [ex for ex in rows if ex.split != "train"]
+        if source.name not in known:
+            if out:
+                sets[source.name] = out
+            continue
+        for ex in out:
+            if ex.lang in ("fr", "en"):
+                sets[ex.lang].append(ex)
+            if _sensitive(ex):
+                sets["sensitive"].append(ex)
+    if any(source in datasets.SUPPORT_SOURCES for source, _ in groups):
+        sets["demo"] = list(demo)
+    return {name: rows for name, rows in sets.items() if rows}

@@ -59,3 +59,61 @@ def test_an_epoch_shows_each_row_as_often_as_asked_and_one_sentence_of_benign_te
     assert texts.count(kind.text) == 3 and texts.count(hostile.text) == 2
     assert sum(t in ("Je vais mieux.", "Merci à vous.") for t in texts) == 1  # benign only
     assert len(rows) == training.rows_per_epoch([(kind, 3), (hostile, 2)])
+
+
+# --- train: a whole run as a plain function (no Flask) -------------------------------------
+
+
+def test_train_is_a_plain_function(tmp_path) -> None:
+    from moderation.classifier import datasets
+    from tests import tiny_model
+
+    data = tmp_path / "toy.csv"
+    datasets.write_labelled(data, tiny_model.examples(200))
+    said: list[str] = []
+
+    class Said(training.Progress):
+        def say(self, line: str) -> None:
+            said.append(line)
+
+    trained = training.train(
+        training.Options(
+            output=tmp_path / "model",
+            heldout_dir=tmp_path / "heldout",
+            data=(data,),
+            epochs=1,
+            pretrain_epochs=0,
+            teacher=0.0,
+            vocab_size=300,
+            hidden=32,
+            layers=1,
+            heads=2,
+        ),
+        Said(),
+    )
+    assert trained.output == (tmp_path / "model").resolve()
+    assert {"model.ckpt", "MODEL_CARD.md", "metrics.json"} <= {
+        p.name for p in trained.output.iterdir()
+    }
+    assert trained.summary["training"]["epochs"] == 1
+    assert "training rows" in said[0] and any(line.startswith("toy") for line in said)
+    assert (tmp_path / "heldout" / "toy.csv").is_file()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"sources": None}, "at least one data file"),
+        ({"sources": "/nowhere"}, "/nowhere: no labelled sources there"),
+        ({"hidden": 30, "heads": 4}, "multiple of heads"),
+        ({"init": "bundled", "tokenizer": "bundled", "sources": "/x"}, "tokenizer"),
+    ],
+)
+def test_train_refuses_what_cannot_run(tmp_path, options, message) -> None:
+    if isinstance(options.get("sources"), str):
+        options = {**options, "sources": tmp_path / options["sources"].lstrip("/")}
+    with pytest.raises(training.TrainingError, match=message):
+        training.train(
+            training.Options(output=tmp_path / "model", heldout_dir=tmp_path / "h", **options)
+        )
+    assert not (tmp_path / "model").exists()
