@@ -139,6 +139,14 @@ def purge_expired(now: datetime | None = None) -> int:
         .correlate(FacilitatorNote)
         .scalar_subquery()
     )
+    # Read first: every process runs this each minute, and on SQLite a DELETE takes the
+    # write lock (waiting behind any writer) even when nothing is old enough.
+    due = db.session.scalar(
+        select(FacilitatorNote.id).where(FacilitatorNote.updated_at < expiry).limit(1)
+    )
+    db.session.rollback()
+    if due is None:
+        return 0
     with write_intent():
         try:
             erased = db.session.execute(
