@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import html
-import http.client
 import json
 import logging
 import re
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from http.cookies import SimpleCookie
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -28,6 +26,7 @@ from models import Board, Invitation, User, db, utcnow
 from moderation.workflow import jobs
 from tests import factories
 from tests.conftest import database_url, make_app
+from tests.http_browser import Browser
 
 EN = {"Accept-Language": "en"}
 ON = {"RATE_LIMITS": "on"}
@@ -514,35 +513,6 @@ def test_wrong_codes_are_counted_and_guessing_is_throttled(app, world):
 # --- nothing links the account to the invitation -------------------------------------------
 
 
-class Browser:
-    """A browser talking HTTP to a real server (werkzeug's, which logs every request line),
-    keeping its cookies."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
-        headers = {"Accept-Language": "en"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            page = response.read().decode()
-        finally:
-            connection.close()
-        for line in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(line).items():
-                self.cookies[name] = morsel.value
-        return response.status, page
-
-
 @contextlib.contextmanager
 def served(app) -> Iterator[Browser]:  # type: ignore[no-untyped-def]
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -573,7 +543,7 @@ def test_nothing_links_the_new_account_to_the_invitation(app, world, caplog):
         assert browser.request("GET", f"/language?lang=fr&next=%2Fjoin%2F{code}")[0] == 302
         assert browser.request("GET", f"/register?invitation={code}")[0] == 200
         assert browser.request("POST", f"/register?invitation={code}", form)[0] == 302
-        status, exported = browser.request("GET", "/me/export")
+        status, _headers, exported = browser.request("GET", "/me/export")
         assert status == 200
         session = app.session_interface.get_signing_serializer(app).loads(  # type: ignore[attr-defined]
             browser.cookies["session"]

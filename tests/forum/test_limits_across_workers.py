@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -20,11 +19,9 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -33,10 +30,10 @@ from sqlalchemy.engine import make_url
 from models import db
 from tests import factories
 from tests.conftest import BACKENDS, PG_URL, ROOT, make_app
+from tests.http_browser import Browser
 
 WORKERS = 2
 START_TIMEOUT = 90
-CSRF_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 # The app's settings and gunicorn's that must come from this test alone.
 OWN_VARIABLES = {
     "DATABASE_URL",
@@ -185,44 +182,6 @@ def server(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
                 process.wait(timeout=15)
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-
-
-@dataclass
-class Browser:
-    """One browser: its cookies, and a new connection for every request."""
-
-    port: int
-    cookies: dict[str, str] = field(default_factory=dict)
-
-    def request(
-        self, method: str, path: str, form: dict[str, str] | None = None
-    ) -> tuple[int, Any, str]:
-        headers = {"Accept-Language": "en", "Connection": "close"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            page = response.read().decode()
-        finally:
-            connection.close()
-        for line in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(line).items():
-                self.cookies[name] = morsel.value
-        return response.status, response.headers, page
-
-    def submit(self, path: str, **fields: str) -> tuple[int, Any, str]:
-        """Opens the page, then sends its form with its CSRF token."""
-        status, _headers, page = self.request("GET", path)
-        assert status == 200, (path, status)
-        token = CSRF_TOKEN.search(page)
-        assert token, f"no CSRF token on {path}"
-        return self.request("POST", path, {"csrf_token": token.group(1), **fields})
 
 
 def refused(status: int, headers: Any, page: str) -> bool:
